@@ -1,0 +1,157 @@
+package io.hashstream.runtime;
+
+import io.hashstream.runtime.internal.AotCache;
+import io.hashstream.runtime.internal.DataDirectory;
+import io.hashstream.runtime.internal.Distribution;
+import io.hashstream.runtime.internal.KafkaBroker;
+import io.hashstream.runtime.internal.LocalService;
+import io.hashstream.runtime.internal.Ports;
+import io.hashstream.runtime.internal.SchemaRegistry;
+import io.hashstream.runtime.internal.WatchdogAgentJar;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running local runtime: a Kafka broker and, unless left out, a schema registry, as child
+ * processes that halt when this JVM dies. {@link #start} returns once both answer real requests;
+ * {@link #close} stops the registry, then the broker, and releases the data directory.
+ *
+ * <p>Lifecycle: {@code start} (both services started concurrently, then awaited) → running →
+ * {@code close}. A failed start stops whatever it had started and releases the data directory.
+ */
+public final class LocalRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+
+  private final RuntimeSettings settings;
+  private final DataDirectory directory;
+  /** In start order; stopped in reverse. */
+  private final List<LocalService> services;
+  private final Duration startupTime;
+  private boolean closed;
+
+  private LocalRuntime(
+      RuntimeSettings settings,
+      DataDirectory directory,
+      List<LocalService> services,
+      Duration startupTime) {
+    this.settings = settings;
+    this.directory = directory;
+    this.services = List.copyOf(services);
+    this.startupTime = startupTime;
+  }
+
+  /**
+   * Starts the runtime and waits until every service answers.
+   *
+   * @throws LocalRuntimeException with a one-line message if it cannot start: a port in use, a data
+   *     directory held by another runtime or by a leftover process, a service that exits or does not
+   *     answer within the settings' start timeout
+   */
+  public static LocalRuntime start(RuntimeSettings settings) throws InterruptedException {
+    Instant begin = Instant.now();
+    DataDirectory directory = lock(settings);
+    List<LocalService> started = new ArrayList<>();
+    try {
+      Distribution distribution = Distribution.locate();
+      var agentJar = WatchdogAgentJar.materialize(directory.lib());
+      AotCache aot = new AotCache(settings.aotCacheDirectory());
+      KafkaBroker broker = new KafkaBroker(settings, directory, distribution, agentJar, aot);
+      broker.requireNoLeftover();
+      Ports.requireFree(settings.kafkaPort(), PortRole.KAFKA);
+      Ports.requireFree(settings.controllerPort(), PortRole.CONTROLLER);
+      List<LocalService> services = new ArrayList<>();
+      services.add(broker);
+      if (settings.withRegistry()) {
+        SchemaRegistry registry = new SchemaRegistry(settings, directory, distribution, agentJar, aot);
+        registry.requireNoLeftover();
+        Ports.requireFree(settings.registryPort(), PortRole.REGISTRY);
+        Ports.requireFree(settings.registryManagementPort(), PortRole.REGISTRY_MANAGEMENT);
+        services.add(registry);
+      }
+      for (LocalService service : services) {
+        started.add(service);
+        service.start();
+      }
+      Instant deadline = begin.plus(settings.startTimeout());
+      for (LocalService service : services) {
+        service.awaitReady(deadline);
+      }
+      Duration took = Duration.between(begin, Instant.now());
+      LOG.info("local runtime ready in {} ms", took.toMillis());
+      return new LocalRuntime(settings, directory, started, took);
+    } catch (IOException e) {
+      RuntimeException failure =
+          new LocalRuntimeException("the local runtime could not start: " + e.getMessage(), e);
+      stopAll(started, directory, failure);
+      throw failure;
+    } catch (RuntimeException | InterruptedException e) {
+      stopAll(started, directory, e);
+      throw e;
+    }
+  }
+
+  private static DataDirectory lock(RuntimeSettings settings) {
+    try {
+      return DataDirectory.lock(settings.dataDirectory());
+    } catch (IOException e) {
+      throw new LocalRuntimeException(
+          "the data directory " + settings.dataDirectory() + " cannot be used: " + e.getMessage(), e);
+    }
+  }
+
+  public RuntimeSettings settings() {
+    return settings;
+  }
+
+  /** {@code bootstrap.servers} for Kafka clients of this runtime. */
+  public String bootstrapServers() {
+    return settings.bootstrapServers();
+  }
+
+  /** The Confluent-compatible registry URL, as Confluent clients take it. */
+  public String schemaRegistryUrl() {
+    return settings.schemaRegistryUrl();
+  }
+
+  /** How long {@link #start} took until every service answered. */
+  public Duration startupTime() {
+    return startupTime;
+  }
+
+  /** Stops the registry, then the broker, and releases the data directory; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    LOG.info("stopping the local runtime");
+    RuntimeException failure = new LocalRuntimeException("the local runtime did not stop cleanly");
+    stopAll(services, directory, failure);
+    if (failure.getSuppressed().length > 0) {
+      throw failure;
+    }
+  }
+
+  /** Stops {@code services} in reverse order, then unlocks; every failure is kept in {@code into}. */
+  private static void stopAll(List<LocalService> services, DataDirectory directory, Throwable into) {
+    for (LocalService service : services.reversed()) {
+      try {
+        service.stop();
+      } catch (IOException | RuntimeException e) {
+        into.addSuppressed(e);
+      }
+    }
+    try {
+      directory.close();
+    } catch (IOException e) {
+      into.addSuppressed(new UncheckedIOException(e));
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package io.hashstream.runtime.internal;
+
+import io.hashstream.runtime.RuntimeSettings;
+import java.nio.file.Path;
+
+/** The local broker's configuration files, rendered from the runtime's settings. */
+final class BrokerConfig {
+  private BrokerConfig() {}
+
+  static String serverProperties(RuntimeSettings settings, Path logDirectory) {
+    String broker = "127.0.0.1:" + settings.kafkaPort();
+    String controller = "127.0.0.1:" + settings.controllerPort();
+    return """
+        # Written by hashstream on every start of the local runtime; edits are overwritten.
+        process.roles=broker,controller
+        node.id=1
+        # A static voter set, so the controller's port may change between starts.
+        controller.quorum.voters=1@%2$s
+        listeners=PLAINTEXT://%1$s,CONTROLLER://%2$s
+        advertised.listeners=PLAINTEXT://%1$s
+        inter.broker.listener.name=PLAINTEXT
+        controller.listener.names=CONTROLLER
+        listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+        log.dirs=%3$s
+        num.partitions=1
+        default.replication.factor=1
+        min.insync.replicas=1
+        # hashstream creates its topics with the settings they need; a typo must not make a topic.
+        auto.create.topics.enable=false
+        # One node: internal topics with one replica, and few partitions, so that the first
+        # transactional or group request does not wait for 50 partitions to be created.
+        offsets.topic.replication.factor=1
+        offsets.topic.num.partitions=4
+        transaction.state.log.replication.factor=1
+        transaction.state.log.min.isr=1
+        transaction.state.log.num.partitions=4
+        share.coordinator.state.topic.replication.factor=1
+        share.coordinator.state.topic.min.isr=1
+        share.coordinator.state.topic.num.partitions=1
+        group.initial.rebalance.delay.ms=0
+        # Compaction on a laptop-sized broker: small segments are cleaned without waiting for GBs.
+        log.cleaner.threads=1
+        log.cleaner.dedupe.buffer.size=16777216
+        """
+        .formatted(broker, controller, logDirectory);
+  }
+
+  static String log4jProperties(Path logDirectory) {
+    return """
+        # Written by hashstream: the broker logs to files in its data directory, not to a terminal.
+        status = warn
+        appender.file.type = RollingFile
+        appender.file.name = file
+        appender.file.fileName = %1$s/server.log
+        appender.file.filePattern = %1$s/server.log.%%i
+        appender.file.layout.type = PatternLayout
+        appender.file.layout.pattern = [%%d] %%p %%m (%%c)%%n
+        appender.file.policies.type = Policies
+        appender.file.policies.size.type = SizeBasedTriggeringPolicy
+        appender.file.policies.size.size = 20MB
+        appender.file.strategy.type = DefaultRolloverStrategy
+        appender.file.strategy.max = 3
+        rootLogger.level = INFO
+        rootLogger.appenderRef.file.ref = file
+        logger.kafka.name = kafka
+        logger.kafka.level = INFO
+        logger.state.name = state.change.logger
+        logger.state.level = WARN
+        """
+        .formatted(logDirectory);
+  }
+}

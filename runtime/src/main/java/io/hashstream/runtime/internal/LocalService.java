@@ -1,0 +1,27 @@
+package io.hashstream.runtime.internal;
+
+import java.io.IOException;
+import java.time.Instant;
+
+/**
+ * A service of the local runtime, run as a child JVM. The runtime starts every service before it
+ * waits for any, so they start concurrently, and stops them in reverse order.
+ */
+public sealed interface LocalService permits KafkaBroker, SchemaRegistry {
+  /** Human-readable name, used in messages. */
+  String description();
+
+  /** Starts the child process and returns without waiting for it to serve. */
+  void start() throws IOException, InterruptedException;
+
+  /**
+   * Returns once the service answers a real request.
+   *
+   * @throws io.hashstream.runtime.LocalRuntimeException if it exits or does not answer by {@code
+   *     deadline}
+   */
+  void awaitReady(Instant deadline) throws InterruptedException;
+
+  /** Stops the child, if it runs, and waits until it is gone. */
+  void stop() throws IOException;
+}

@@ -1,0 +1,151 @@
+package io.hashstream.runtime.internal;
+
+import io.hashstream.runtime.RuntimeSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apicurio Registry with its Confluent-compatible API, on loopback, storing schemas in an H2
+ * file in the data directory, so schema ids survive a restart.
+ */
+public final class SchemaRegistry implements LocalService {
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistry.class);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+  private static final Duration TRAINING_STOP_GRACE = Duration.ofSeconds(90);
+
+  private final RuntimeSettings settings;
+  private final DataDirectory directory;
+  private final Distribution distribution;
+  private final Path agentJar;
+  private final AotCache aotCache;
+  private @Nullable ChildProcess child;
+  private AotCache.@Nullable Plan aotPlan;
+
+  public SchemaRegistry(
+      RuntimeSettings settings,
+      DataDirectory directory,
+      Distribution distribution,
+      Path agentJar,
+      AotCache aotCache) {
+    this.settings = settings;
+    this.directory = directory;
+    this.distribution = distribution;
+    this.agentJar = agentJar;
+    this.aotCache = aotCache;
+  }
+
+  @Override
+  public String description() {
+    return "the schema registry";
+  }
+
+  private Path pidFile() {
+    return directory.registry().resolve("registry.pid");
+  }
+
+  /** Refuses to start over an orphaned registry of an earlier run; see {@link DataDirectory}. */
+  public void requireNoLeftover() throws IOException {
+    directory.requireNoLeftover(pidFile(), "schema registry");
+  }
+
+  @Override
+  public void start() throws IOException {
+    Path home = directory.registry();
+    Path tmp = home.resolve("tmp");
+    Files.createDirectories(tmp);
+    Path jar = distribution.registryJar();
+    // Settings that are the same on every start, so the AOT cache stays valid; the ports follow
+    // as environment-independent system properties after the cache's identity is taken.
+    List<String> stable =
+        List.of(
+            "-Xms64m",
+            "-Xmx512m",
+            "-XX:+UseSerialGC",
+            "-Djava.io.tmpdir=" + tmp,
+            "-Dquarkus.http.host=127.0.0.1",
+            "-Dquarkus.management.host=127.0.0.1",
+            "-Dapicurio.storage.kind=sql",
+            "-Dapicurio.storage.sql.kind=h2",
+            "-Dapicurio.datasource.url=jdbc:h2:file:"
+                + home.resolve("registry")
+                + ";DB_CLOSE_ON_EXIT=FALSE",
+            "-Dapicurio.datasource.username=hashstream",
+            "-Dapicurio.datasource.password=hashstream",
+            "-Dquarkus.log.console.color=false",
+            "--sun-misc-unsafe-memory-access=allow",
+            "--enable-native-access=ALL-UNNAMED");
+    AotCache.Plan plan = aotCache.plan("registry", JavaCommand.identity(stable, jar.toString()));
+    List<String> flags =
+        Stream.of(
+                stable,
+                plan.jvmFlags(),
+                List.of(
+                    "-Dquarkus.http.port=" + settings.registryPort(),
+                    "-Dquarkus.management.port=" + settings.registryManagementPort()))
+            .flatMap(List::stream)
+            .toList();
+    ChildProcess started =
+        ChildProcess.start(
+            "registry",
+            JavaCommand.of(agentJar, directory, flags, List.of("-jar", jar.toString())),
+            home,
+            home.resolve("logs").resolve("console.log"));
+    child = started;
+    aotPlan = plan;
+    Files.writeString(pidFile(), Long.toString(started.pid()), StandardCharsets.US_ASCII);
+    LOG.info("schema registry starting (pid {}), logs in {}", started.pid(), started.consoleLog());
+  }
+
+  @Override
+  public void awaitReady(Instant deadline) throws InterruptedException {
+    ChildProcess started = child;
+    if (started == null) {
+      throw new IllegalStateException("the registry was not started");
+    }
+    URI subjects = URI.create(settings.schemaRegistryUrl() + "/subjects");
+    try (HttpClient http =
+        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+      Deadlines.awaitServing(description(), started, deadline, () -> answers(http, subjects));
+    }
+  }
+
+  private static boolean answers(HttpClient http, URI subjects) {
+    HttpRequest request = HttpRequest.newBuilder(subjects).timeout(Duration.ofSeconds(3)).GET().build();
+    try {
+      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  @Override
+  public void stop() throws IOException {
+    ChildProcess started = child;
+    AotCache.Plan plan = aotPlan;
+    if (started == null || plan == null) {
+      return;
+    }
+    child = null;
+    aotPlan = null;
+    Duration grace = plan instanceof AotCache.Plan.Train ? TRAINING_STOP_GRACE : STOP_GRACE;
+    boolean clean = started.stop(grace);
+    aotCache.finish(plan, clean);
+    Files.deleteIfExists(pidFile());
+  }
+}

@@ -1,0 +1,98 @@
+package io.hashstream.testsupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hashstream.runtime.LocalRuntime;
+import io.hashstream.runtime.LocalRuntimeException;
+import io.hashstream.runtime.PortRole;
+import io.hashstream.runtime.RuntimeSettings;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runtimes of their own: restart on the same data, and the refusals a user meets. */
+class LocalRuntimeLifecycleIT {
+  private static final String SCHEMA =
+      "{\"schema\": \"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"R\\\",\\\"fields\\\":[{\\\"name\\\":\\\"a\\\",\\\"type\\\":\\\"string\\\"}]}\"}";
+
+  @TempDir Path dataDirectory;
+
+  @Test
+  void restartsWithItsTopicsRecordsAndSchemaIds() throws Exception {
+    RuntimeSettings settings = TestRuntimes.settings(dataDirectory);
+    String topic;
+    int schemaId;
+    try (LocalRuntime runtime = LocalRuntime.start(settings)) {
+      topic = SharedBrokerIT.createTopic(runtime);
+      Map<String, Object> config = SharedRuntime.clientConfig(runtime);
+      config.put(ProducerConfig.ACKS_CONFIG, "all");
+      try (var producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+        producer.send(new ProducerRecord<>(topic, "k", "kept")).get(30, TimeUnit.SECONDS);
+      }
+      schemaId = registerSchema(runtime, topic + "-value");
+    }
+    try (LocalRuntime restarted = LocalRuntime.start(settings)) {
+      assertThat(SharedBrokerIT.readCommitted(restarted, topic, 1)).containsExactly("kept");
+      HttpResponse<String> schema =
+          get(restarted.schemaRegistryUrl() + "/schemas/ids/" + schemaId);
+      assertThat(schema.statusCode()).isEqualTo(200);
+      assertThat(schema.body()).contains("\\\"name\\\":\\\"R\\\"");
+      assertThat(registerSchema(restarted, topic + "-value")).isEqualTo(schemaId);
+    }
+  }
+
+  @Test
+  void refusesAPortInUseNamingIt() throws Exception {
+    RuntimeSettings settings = TestRuntimes.settings(dataDirectory);
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), settings.kafkaPort()));
+      assertThatThrownBy(() -> LocalRuntime.start(settings))
+          .isInstanceOfSatisfying(
+              LocalRuntimeException.PortInUse.class,
+              e -> {
+                assertThat(e.port()).isEqualTo(settings.kafkaPort());
+                assertThat(e.role()).isEqualTo(PortRole.KAFKA);
+              })
+          .hasMessage(
+              "port " + settings.kafkaPort() + " for the Kafka broker is already in use on 127.0.0.1");
+    }
+    // The refused start released the data directory: the next start may take it.
+    assertThat(dataDirectory.resolve("runtime.lock")).exists();
+    try (var directory = io.hashstream.runtime.internal.DataDirectory.lock(dataDirectory)) {
+      assertThat(directory.root()).isEqualTo(dataDirectory);
+    }
+  }
+
+  static int registerSchema(LocalRuntime runtime, String subject) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create(runtime.schemaRegistryUrl() + "/subjects/" + subject + "/versions"))
+              .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+              .POST(HttpRequest.BodyPublishers.ofString(SCHEMA))
+              .build();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      return Integer.parseInt(response.body().replaceAll("\\D+", ""));
+    }
+  }
+
+  static HttpResponse<String> get(String url) throws Exception {
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+  }
+}

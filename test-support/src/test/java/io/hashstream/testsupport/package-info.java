@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.testsupport;
+
+import org.jspecify.annotations.NullMarked;
