@@ -1,0 +1,117 @@
+package io.hashstream.cli;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The command line run as a user runs it: a child JVM with the launcher's class path and flags (what
+ * {@code bin/hashstream} execs once the distribution is built), stdout collected line by line.
+ */
+final class LauncherProcess implements AutoCloseable {
+  private static final Path LIB = Path.of("target", "lib").toAbsolutePath();
+
+  private final Process process;
+  private final List<String> stdout = new CopyOnWriteArrayList<>();
+  private final Path stderr;
+
+  private LauncherProcess(Process process, Path stderr) {
+    this.process = process;
+    this.stderr = stderr;
+    Thread.ofPlatform()
+        .daemon()
+        .name("launcher-stdout-" + process.pid())
+        .start(this::collectStdout);
+  }
+
+  static LauncherProcess start(Path workDirectory, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-XX:+UseSerialGC");
+    command.add("--enable-native-access=ALL-UNNAMED");
+    String aot = System.getProperty("hashstream.test.aot.dir");
+    if (aot != null) {
+      command.add("-D" + LocalCommand.AOT_DIRECTORY_PROPERTY + "=" + aot);
+    }
+    command.add("-cp");
+    command.add(LIB + "/*");
+    command.add(Main.class.getName());
+    command.addAll(List.of(args));
+    Files.createDirectories(workDirectory);
+    Path stderr = Files.createTempFile(workDirectory, "launcher", ".err");
+    Process process =
+        new ProcessBuilder(command)
+            .directory(workDirectory.toFile())
+            .redirectError(stderr.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+            .start();
+    return new LauncherProcess(process, stderr);
+  }
+
+  private void collectStdout() {
+    try (BufferedReader reader =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        stdout.add(line);
+      }
+    } catch (IOException e) {
+      // The process is gone; the lines read so far are all there is.
+    }
+  }
+
+  Process process() {
+    return process;
+  }
+
+  List<String> stdout() {
+    return List.copyOf(stdout);
+  }
+
+  String stderr() {
+    try {
+      return Files.readString(stderr, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for a stdout line matching {@code expected}, failing early if the process exits. */
+  String awaitLine(Predicate<String> expected, Duration timeout) {
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(100))
+        .failFast("the launcher exited: " + stderrForMessage(), () -> !process.isAlive() && stdout.stream().noneMatch(expected))
+        .until(() -> stdout.stream().anyMatch(expected));
+    return stdout.stream().filter(expected).findFirst().orElseThrow();
+  }
+
+  private String stderrForMessage() {
+    return process.isAlive() ? "" : stderr();
+  }
+
+  /** Waits for the exit and returns its status. */
+  int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the launcher did not exit within " + timeout + "; stderr:\n" + stderr());
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() {
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.runtime.internal;
+
+import org.jspecify.annotations.NullMarked;
