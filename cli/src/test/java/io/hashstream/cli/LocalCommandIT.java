@@ -24,10 +24,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hashstream local} as a user runs it: a child JVM, signals, a second launcher. */
+@Tag("local-runtime")
 class LocalCommandIT {
   private static final Duration START = Duration.ofMinutes(4);
 

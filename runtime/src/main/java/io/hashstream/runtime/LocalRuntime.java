@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
+  private static final Duration STOP_SERVING_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration POLL = Duration.ofMillis(100);
 
   private final RuntimeSettings settings;
   private final DataDirectory directory;
@@ -139,8 +142,19 @@ public final class LocalRuntime implements AutoCloseable {
     }
   }
 
-  /** Stops {@code services} in reverse order, then unlocks; every failure is kept in {@code into}. */
+  /**
+   * Stops {@code services} in reverse order, then unlocks; every failure is kept in {@code into}.
+   * Each service is asked to stop once the one started after it stopped serving; the waits for
+   * their exits (which write AOT caches after a training run) then overlap.
+   */
   private static void stopAll(List<LocalService> services, DataDirectory directory, Throwable into) {
+    for (LocalService service : services.reversed()) {
+      service.requestStop();
+      Instant deadline = Instant.now().plus(STOP_SERVING_TIMEOUT);
+      while (service.serving() && Instant.now().isBefore(deadline)) {
+        LockSupport.parkNanos(POLL.toNanos());
+      }
+    }
     for (LocalService service : services.reversed()) {
       try {
         service.stop();

@@ -21,10 +21,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runtimes of their own: restart on the same data, and the refusals a user meets. */
+@Tag("local-runtime")
 class LocalRuntimeLifecycleIT {
   private static final String SCHEMA =
       "{\"schema\": \"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"R\\\",\\\"fields\\\":[{\\\"name\\\":\\\"a\\\",\\\"type\\\":\\\"string\\\"}]}\"}";
@@ -37,7 +39,7 @@ class LocalRuntimeLifecycleIT {
     String topic;
     int schemaId;
     try (LocalRuntime runtime = LocalRuntime.start(settings)) {
-      topic = SharedBrokerIT.createTopic(runtime);
+      topic = SharedBrokerIT.createTopic(asCluster(runtime));
       Map<String, Object> config = SharedRuntime.clientConfig(runtime);
       config.put(ProducerConfig.ACKS_CONFIG, "all");
       try (var producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
@@ -46,7 +48,7 @@ class LocalRuntimeLifecycleIT {
       schemaId = registerSchema(runtime, topic + "-value");
     }
     try (LocalRuntime restarted = LocalRuntime.start(settings)) {
-      assertThat(SharedBrokerIT.readCommitted(restarted, topic, 1)).containsExactly("kept");
+      assertThat(SharedBrokerIT.readCommitted(asCluster(restarted), topic, 1)).containsExactly("kept");
       HttpResponse<String> schema =
           get(restarted.schemaRegistryUrl() + "/schemas/ids/" + schemaId);
       assertThat(schema.statusCode()).isEqualTo(200);
@@ -94,5 +96,19 @@ class LocalRuntimeLifecycleIT {
     try (HttpClient http = HttpClient.newHttpClient()) {
       return http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
+  }
+
+  static TestCluster asCluster(LocalRuntime runtime) {
+    return new TestCluster() {
+      @Override
+      public String bootstrapServers() {
+        return runtime.bootstrapServers();
+      }
+
+      @Override
+      public String schemaRegistryUrl() {
+        return runtime.schemaRegistryUrl();
+      }
+    };
   }
 }

@@ -2,7 +2,6 @@ package io.hashstream.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hashstream.runtime.LocalRuntime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,22 +27,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SharedBrokerIT {
 
   @Test
-  void servesAnIdempotentProduce(LocalRuntime runtime) throws Exception {
-    String topic = createTopic(runtime);
-    Map<String, Object> config = SharedRuntime.clientConfig(runtime);
+  void servesAnIdempotentProduce(TestCluster cluster) throws Exception {
+    String topic = createTopic(cluster);
+    Map<String, Object> config = cluster.clientConfig();
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     try (var producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       var metadata = producer.send(new ProducerRecord<>(topic, "key", "value")).get(30, TimeUnit.SECONDS);
       assertThat(metadata.offset()).isZero();
     }
-    assertThat(readCommitted(runtime, topic, 1)).containsExactly("value");
+    assertThat(readCommitted(cluster, topic, 1)).containsExactly("value");
   }
 
   @Test
-  void servesATransactionalProduceToReadCommittedConsumers(LocalRuntime runtime) throws Exception {
-    String topic = createTopic(runtime);
-    Map<String, Object> config = SharedRuntime.clientConfig(runtime);
+  void servesATransactionalProduceToReadCommittedConsumers(TestCluster cluster) throws Exception {
+    String topic = createTopic(cluster);
+    Map<String, Object> config = cluster.clientConfig();
     config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "test-" + UUID.randomUUID());
     try (var producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
       producer.initTransactions();
@@ -56,20 +55,20 @@ class SharedBrokerIT {
       producer.commitTransaction();
       assertThat(committed.get(30, TimeUnit.SECONDS).offset()).isNotNegative();
     }
-    assertThat(readCommitted(runtime, topic, 1)).containsExactly("committed");
+    assertThat(readCommitted(cluster, topic, 1)).containsExactly("committed");
   }
 
-  static String createTopic(LocalRuntime runtime) throws Exception {
+  static String createTopic(TestCluster cluster) throws Exception {
     String topic = "test-" + UUID.randomUUID();
-    try (Admin admin = Admin.create(SharedRuntime.clientConfig(runtime))) {
+    try (Admin admin = Admin.create(cluster.clientConfig())) {
       admin.createTopics(Set.of(new NewTopic(topic, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
     return topic;
   }
 
   /** Reads {@code topic} from the start with read_committed until {@code expected} values came. */
-  static List<String> readCommitted(LocalRuntime runtime, String topic, int expected) {
-    Map<String, Object> config = SharedRuntime.clientConfig(runtime);
+  static List<String> readCommitted(TestCluster cluster, String topic, int expected) {
+    Map<String, Object> config = cluster.clientConfig();
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

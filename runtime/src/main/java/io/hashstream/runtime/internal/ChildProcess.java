@@ -91,6 +91,11 @@ public final class ChildProcess {
     }
   }
 
+  /** Asks the process to stop (SIGTERM) without waiting. */
+  public void requestStop() {
+    process.destroy();
+  }
+
   /**
    * Asks the process to stop (SIGTERM), waits up to {@code grace}, then kills it (SIGKILL). An
    * interrupt while waiting kills it at once and keeps the thread's interrupt status: a stop always

@@ -201,6 +201,20 @@ public final class KafkaBroker implements LocalService {
   }
 
   @Override
+  public void requestStop() {
+    ChildProcess started = child;
+    if (started != null) {
+      started.requestStop();
+    }
+  }
+
+  @Override
+  public boolean serving() {
+    ChildProcess started = child;
+    return started != null && started.isAlive() && Ports.accepts(settings.kafkaPort());
+  }
+
+  @Override
   public void stop() throws IOException {
     ChildProcess started = child;
     AotCache.Plan plan = aotPlan;

@@ -22,6 +22,12 @@ public sealed interface LocalService permits KafkaBroker, SchemaRegistry {
    */
   void awaitReady(Instant deadline) throws InterruptedException;
 
-  /** Stops the child, if it runs, and waits until it is gone. */
+  /** Asks the child to stop, if it runs, without waiting. */
+  void requestStop();
+
+  /** Whether the service still accepts connections; false once it stopped serving. */
+  boolean serving();
+
+  /** Stops the child, if it runs, and waits until it is gone (killing it after a grace period). */
   void stop() throws IOException;
 }

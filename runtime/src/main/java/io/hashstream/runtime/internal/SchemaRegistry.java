@@ -135,6 +135,20 @@ public final class SchemaRegistry implements LocalService {
   }
 
   @Override
+  public void requestStop() {
+    ChildProcess started = child;
+    if (started != null) {
+      started.requestStop();
+    }
+  }
+
+  @Override
+  public boolean serving() {
+    ChildProcess started = child;
+    return started != null && started.isAlive() && Ports.accepts(settings.registryPort());
+  }
+
+  @Override
   public void stop() throws IOException {
     ChildProcess started = child;
     AotCache.Plan plan = aotPlan;
