@@ -1,5 +1,6 @@
 package io.hashstream.cli;
 
+import io.hashstream.consumer.ConsumerStoppedException;
 import io.hashstream.runtime.LocalRuntimeException;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ final class UserErrors {
     String text = String.valueOf(e.getMessage());
     return switch (e) {
       case LocalRuntimeException runtime -> text;
+      case ConsumerStoppedException stopped -> text;
       case UsageException usage -> text;
       case InterruptedException interrupted -> "interrupted";
       default -> e.getClass().getSimpleName() + ": " + text + " (run with --verbose for details)";

@@ -1,0 +1,139 @@
+package io.hashstream.cli;
+
+import io.hashstream.consumer.ConsumerSettings;
+import io.hashstream.consumer.HashingConsumer;
+import io.hashstream.schemas.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code hashstream consumer}: one instance of the hashing consumer group. */
+@Command(
+    name = "consumer",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Hashes the files that events name (SHA-256) and writes the results exactly once to the"
+          + " compacted hash topic. Start more instances with the same --group to share the"
+          + " partitions; each needs its own --instance-id.",
+    })
+final class ConsumerCommand implements Callable<Integer> {
+  private static final long STOP_TIMEOUT_SECONDS = 30;
+
+  @Mixin private ClusterOptions cluster = new ClusterOptions();
+
+  @Option(
+      names = "--root",
+      paramLabel = "NAME=DIR",
+      required = true,
+      description = "A root this instance hashes, and where it sees it (repeatable).")
+  private List<String> roots = new ArrayList<>();
+
+  @Option(
+      names = "--group",
+      paramLabel = "NAME",
+      defaultValue = "${env:HASHSTREAM_GROUP:-" + ConsumerSettings.DEFAULT_GROUP + "}",
+      description = "The consumer group (env HASHSTREAM_GROUP; default: ${DEFAULT-VALUE}).")
+  private String group = ConsumerSettings.DEFAULT_GROUP;
+
+  @Option(
+      names = "--instance-id",
+      paramLabel = "ID",
+      defaultValue = "${env:HASHSTREAM_INSTANCE_ID}",
+      description =
+          "This instance's stable name, unique in the group; a restart with the same id takes over"
+              + " at once (env HASHSTREAM_INSTANCE_ID; default: the host name).")
+  private @Nullable String instanceId;
+
+  @Option(
+      names = "--events-topic",
+      paramLabel = "TOPIC",
+      defaultValue = Topics.EVENTS,
+      description = "The events topic (default: ${DEFAULT-VALUE}).")
+  private String eventsTopic = Topics.EVENTS;
+
+  @Option(
+      names = "--hashes-topic",
+      paramLabel = "TOPIC",
+      defaultValue = Topics.HASHES,
+      description = "The compacted hash topic (default: ${DEFAULT-VALUE}).")
+  private String hashesTopic = Topics.HASHES;
+
+  @Option(
+      names = "--transaction-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "15s",
+      converter = DurationConverter.class,
+      description =
+          "How long the broker keeps a transaction of a crashed instance open before aborting it;"
+              + " a restart with the same --instance-id aborts it at once (default: ${DEFAULT-VALUE}).")
+  private Duration transactionTimeout = ConsumerSettings.DEFAULT_TRANSACTION_TIMEOUT;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ConsumerSettings settings;
+    try {
+      settings =
+          ConsumerSettings.of(
+                  cluster.bootstrapServers(),
+                  cluster.schemaRegistry(),
+                  instanceId(),
+                  RootArguments.parse(roots))
+              .withGroup(group)
+              .withTopics(eventsTopic, hashesTopic)
+              .withClientProperties(cluster.clientProperties())
+              .withTransactionTimeout(transactionTimeout);
+    } catch (IllegalArgumentException e) {
+      throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
+    }
+    MeterRegistry registry = new SimpleMeterRegistry();
+    HashingConsumer consumer = HashingConsumer.create(settings, registry);
+    CountDownLatch finished = new CountDownLatch(1);
+    ShutdownSignals.onSignal(
+        () -> {
+          consumer.stop();
+          try {
+            if (!finished.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+              LoggerFactory.getLogger(ConsumerCommand.class)
+                  .warn("the consumer did not finish its round within {} s", STOP_TIMEOUT_SECONDS);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    try {
+      consumer.run();
+    } finally {
+      try {
+        consumer.close();
+      } finally {
+        finished.countDown();
+      }
+    }
+    return 0;
+  }
+
+  private String instanceId() {
+    String chosen = instanceId;
+    if (chosen != null && !chosen.isBlank()) {
+      return chosen;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      throw new UserErrors.UsageException(
+          "the host name is unknown; give this instance a name with --instance-id");
+    }
+  }
+}

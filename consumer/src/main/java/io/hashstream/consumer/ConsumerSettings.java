@@ -1,0 +1,130 @@
+package io.hashstream.consumer;
+
+import io.hashstream.schemas.FileKey;
+import io.hashstream.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything a hashing consumer instance needs, validated on construction.
+ *
+ * @param bootstrapServers Kafka's bootstrap servers
+ * @param schemaRegistryUrl the Confluent-compatible registry URL
+ * @param groupId the consumer group; instances of one group share the events topic's partitions
+ * @param instanceId this instance's stable name: its {@code transactional.id} derives from it, and
+ *     it appears in its results
+ * @param roots each root name this instance serves, with the directory where it sees that root
+ *     (possibly another mount than the producer's)
+ * @param eventsTopic the topic of {@code FileChangeEvent}s
+ * @param hashesTopic the compacted topic of {@code HashResult}s
+ * @param clientProperties Kafka client and registry properties from the user's configuration file;
+ *     the settings above win over the same keys there
+ * @param maxBatchRecords at most this many events per transaction
+ * @param maxBatchTime a transaction is committed once its hashing took this long
+ * @param transactionTimeout the transaction timeout; short, so a crashed instance's open transaction
+ *     never stalls {@code read_committed} readers for long
+ */
+public record ConsumerSettings(
+    String bootstrapServers,
+    String schemaRegistryUrl,
+    String groupId,
+    String instanceId,
+    Map<String, Path> roots,
+    String eventsTopic,
+    String hashesTopic,
+    Map<String, String> clientProperties,
+    int maxBatchRecords,
+    Duration maxBatchTime,
+    Duration transactionTimeout) {
+
+  public static final String DEFAULT_GROUP = "hashstream-consumer";
+  public static final int DEFAULT_MAX_BATCH_RECORDS = 500;
+  public static final Duration DEFAULT_MAX_BATCH_TIME = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
+
+  public ConsumerSettings {
+    requireText(bootstrapServers, "bootstrap servers");
+    requireText(schemaRegistryUrl, "schema registry URL");
+    requireText(groupId, "group");
+    requireText(instanceId, "instance id");
+    requireText(eventsTopic, "events topic");
+    requireText(hashesTopic, "hashes topic");
+    if (eventsTopic.equals(hashesTopic)) {
+      throw new IllegalArgumentException("the events topic and the hashes topic must differ");
+    }
+    if (roots.isEmpty()) {
+      throw new IllegalArgumentException("at least one root is needed (--root NAME=DIR)");
+    }
+    roots.keySet().forEach(FileKey::requireValidRoot);
+    roots = Map.copyOf(roots);
+    clientProperties = Map.copyOf(clientProperties);
+    if (maxBatchRecords < 1) {
+      throw new IllegalArgumentException("the batch must hold at least one record");
+    }
+    if (maxBatchTime.isNegative() || maxBatchTime.isZero()) {
+      throw new IllegalArgumentException("the batch time must be positive");
+    }
+    if (transactionTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("the transaction timeout must be at least a second");
+    }
+  }
+
+  /** Settings with the defaults for everything but the connection, identity and roots. */
+  public static ConsumerSettings of(
+      String bootstrapServers, String schemaRegistryUrl, String instanceId, Map<String, Path> roots) {
+    return new ConsumerSettings(
+        bootstrapServers,
+        schemaRegistryUrl,
+        DEFAULT_GROUP,
+        instanceId,
+        roots,
+        Topics.EVENTS,
+        Topics.HASHES,
+        Map.of(),
+        DEFAULT_MAX_BATCH_RECORDS,
+        DEFAULT_MAX_BATCH_TIME,
+        DEFAULT_TRANSACTION_TIMEOUT);
+  }
+
+  public ConsumerSettings withGroup(String group) {
+    return new ConsumerSettings(
+        bootstrapServers, schemaRegistryUrl, group, instanceId, roots, eventsTopic, hashesTopic,
+        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout);
+  }
+
+  public ConsumerSettings withTopics(String events, String hashes) {
+    return new ConsumerSettings(
+        bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, events, hashes,
+        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout);
+  }
+
+  public ConsumerSettings withClientProperties(Map<String, String> properties) {
+    return new ConsumerSettings(
+        bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
+        properties, maxBatchRecords, maxBatchTime, transactionTimeout);
+  }
+
+  public ConsumerSettings withTransactionTimeout(Duration timeout) {
+    return new ConsumerSettings(
+        bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
+        clientProperties, maxBatchRecords, maxBatchTime, timeout);
+  }
+
+  public ConsumerSettings withBatch(int records, Duration time) {
+    return new ConsumerSettings(
+        bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
+        clientProperties, records, time, transactionTimeout);
+  }
+
+  /** The transactional id: stable per instance, so a restart fences its predecessor at once. */
+  public String transactionalId() {
+    return "hashstream-consumer-" + groupId + "-" + instanceId;
+  }
+
+  private static void requireText(String value, String what) {
+    if (value.isBlank()) {
+      throw new IllegalArgumentException("the " + what + " must not be empty");
+    }
+  }
+}

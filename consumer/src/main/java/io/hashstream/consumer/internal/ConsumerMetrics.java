@@ -1,0 +1,87 @@
+package io.hashstream.consumer.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The consumer's Micrometer meters, named {@code hashstream.consumer.*}. */
+public final class ConsumerMetrics {
+  private final Counter hashed;
+  private final Counter gone;
+  private final Counter notRegular;
+  private final Counter unreadable;
+  private final Counter unstable;
+  private final Counter refused;
+  private final Counter bytesHashed;
+  private final Timer hashTime;
+  private final Timer commitTime;
+  private final Counter resultsCommitted;
+  private final Counter transactionsAborted;
+  private final Counter unknownRoot;
+  private final AtomicInteger assignedPartitions;
+
+  public ConsumerMetrics(MeterRegistry registry) {
+    hashed = outcomeCounter(registry, "hashed");
+    gone = outcomeCounter(registry, "gone");
+    notRegular = outcomeCounter(registry, "not_regular");
+    unreadable = outcomeCounter(registry, "unreadable");
+    unstable = outcomeCounter(registry, "unstable");
+    refused = outcomeCounter(registry, "refused");
+    bytesHashed =
+        Counter.builder("hashstream.consumer.hashed.bytes").baseUnit("bytes").register(registry);
+    hashTime = Timer.builder("hashstream.consumer.hash.time").register(registry);
+    commitTime = Timer.builder("hashstream.consumer.transaction.commit.time").register(registry);
+    resultsCommitted = Counter.builder("hashstream.consumer.results.committed").register(registry);
+    transactionsAborted = Counter.builder("hashstream.consumer.transactions.aborted").register(registry);
+    unknownRoot = Counter.builder("hashstream.consumer.events.unknown.root").register(registry);
+    assignedPartitions =
+        registry.gauge("hashstream.consumer.partitions.assigned", new AtomicInteger());
+  }
+
+  private static Counter outcomeCounter(MeterRegistry registry, String outcome) {
+    return Counter.builder("hashstream.consumer.events")
+        .description("Events processed, by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  void outcome(HashOutcome outcome, long nanos) {
+    Counter counter =
+        switch (outcome) {
+          case HashOutcome.Hashed done -> {
+            bytesHashed.increment((double) done.state().size());
+            yield hashed;
+          }
+          case HashOutcome.Gone missing -> gone;
+          case HashOutcome.NotRegular other -> notRegular;
+          case HashOutcome.Unreadable denied -> unreadable;
+          case HashOutcome.Unstable changing -> unstable;
+          case HashOutcome.Refused unsafe -> refused;
+        };
+    counter.increment();
+    hashTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void refused() {
+    refused.increment();
+  }
+
+  void unknownRoot() {
+    unknownRoot.increment();
+  }
+
+  void committed(int results, long nanos) {
+    resultsCommitted.increment(results);
+    commitTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void aborted() {
+    transactionsAborted.increment();
+  }
+
+  void assigned(int partitions) {
+    assignedPartitions.set(partitions);
+  }
+}

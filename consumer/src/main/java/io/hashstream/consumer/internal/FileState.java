@@ -1,0 +1,26 @@
+package io.hashstream.consumer.internal;
+
+import java.time.Instant;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A file as one {@code lstat} saw it.
+ *
+ * @param kind what is at the path
+ * @param size its size in bytes
+ * @param modified its modification time, at the precision the OS gives
+ * @param identity device and inode where the OS gives them
+ */
+public record FileState(FileKind kind, long size, Instant modified, @Nullable Identity identity) {
+
+  /** Device and inode: two states with different identities are different files. */
+  public record Identity(long device, long inode) {}
+
+  /** Whether {@code other} is the same file with the same content as far as stat can tell. */
+  public boolean sameAs(FileState other) {
+    return kind == other.kind
+        && size == other.size
+        && modified.equals(other.modified)
+        && java.util.Objects.equals(identity, other.identity);
+  }
+}

@@ -1,0 +1,373 @@
+package io.hashstream.consumer.internal;
+
+import io.hashstream.consumer.ConsumerSettings;
+import io.hashstream.consumer.ConsumerStoppedException;
+import io.hashstream.schemas.FileKey;
+import io.hashstream.schemas.avro.FileChangeEvent;
+import io.hashstream.schemas.avro.HashResult;
+import io.hashstream.schemas.serde.AvroSerializer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The poll thread: the only thread that touches the Kafka consumer and the transactional producer.
+ *
+ * <p>Each round polls, hashes the polled events in offset order per partition (bounded by a record
+ * count and a time), then begins a transaction, sends the results, sends the offsets after the
+ * finished records with the consumer's group metadata (KIP-447), and commits. No {@code poll()}
+ * happens between begin and commit, so a rebalance never meets an open transaction. A failed
+ * transaction is aborted and every partition rewound to its committed offset; nothing a failed
+ * transaction wrote is visible to {@code read_committed} readers, and nothing it covered is
+ * skipped.
+ */
+public final class HashingLoop implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HashingLoop.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+
+  private final ConsumerSettings settings;
+  private final ConsumerMetrics metrics;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<String, HashResult> producer;
+  private final Admin admin;
+  private final EventDecoder decoder;
+  private final ResultRecords results;
+  private final Map<String, PathResolver> resolvers;
+  private final FileHashing hashing = new FileHashing();
+  private final RateLimitedLog unknownRoots = new RateLimitedLog(LOG, Duration.ofMinutes(1));
+  private volatile boolean stopping;
+  private Duration backoff = MIN_BACKOFF;
+
+  public HashingLoop(ConsumerSettings settings, ConsumerMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.resolvers = resolvers(settings.roots());
+    this.admin = Admin.create(KafkaMaps.admin(settings));
+    this.consumer =
+        new KafkaConsumer<>(
+            KafkaMaps.consumer(settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    AvroSerializer<HashResult> valueSerializer = new AvroSerializer<>();
+    valueSerializer.configure(KafkaMaps.serde(settings), false);
+    this.producer = new KafkaProducer<>(KafkaMaps.producer(settings), new StringSerializer(), valueSerializer);
+    this.decoder = new EventDecoder(KafkaMaps.serde(settings));
+    this.results = new ResultRecords(settings.hashesTopic(), settings.instanceId(), Clock.systemUTC());
+  }
+
+  private static Map<String, PathResolver> resolvers(Map<String, Path> roots) {
+    Map<String, PathResolver> map = new HashMap<>();
+    roots.forEach(
+        (name, directory) -> {
+          try {
+            map.put(name, new PathResolver(directory.toRealPath()));
+          } catch (IOException e) {
+            throw new ConsumerStoppedException(
+                "the directory of root " + name + " cannot be used: " + directory + " (" + e.getMessage() + ")");
+          }
+        });
+    return Map.copyOf(map);
+  }
+
+  /** Asks the loop to finish its round and return; safe from any thread. */
+  public void stop() {
+    stopping = true;
+    consumer.wakeup();
+  }
+
+  /** Runs until {@link #stop} or a fatal error. */
+  public void run() throws InterruptedException {
+    TopicSetup topics = new TopicSetup(admin, settings.bootstrapServers());
+    topics.requireReachable();
+    int partitions = topics.awaitTopic(settings.eventsTopic(), () -> stopping);
+    if (stopping) {
+      return;
+    }
+    topics.ensureCompacted(settings.hashesTopic(), partitions);
+    try {
+      producer.initTransactions();
+    } catch (KafkaException e) {
+      throw fatalOrRethrow(e);
+    }
+    consumer.subscribe(List.of(settings.eventsTopic()), new Rebalances());
+    LOG.info(
+        "consumer {} hashing {} in group {} into {}",
+        settings.instanceId(),
+        settings.eventsTopic(),
+        settings.groupId(),
+        settings.hashesTopic());
+    while (!stopping) {
+      ConsumerRecords<byte[], byte[]> records;
+      try {
+        records = consumer.poll(POLL_TIMEOUT);
+      } catch (WakeupException e) {
+        continue;
+      }
+      if (records.isEmpty()) {
+        continue;
+      }
+      Batch batch = hash(records);
+      commit(batch);
+      if (batch.backOff) {
+        pause();
+      }
+    }
+  }
+
+  private Batch hash(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+    Batch batch = new Batch();
+    long deadline = System.nanoTime() + settings.maxBatchTime().toNanos();
+    boolean cut = false;
+    for (TopicPartition partition : records.partitions()) {
+      for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
+        if (cut || stopping) {
+          batch.resumeAt(partition, record.offset());
+          break;
+        }
+        Step step = handle(record);
+        switch (step) {
+          case Step.Finished finished -> {
+            finished.result().ifPresent(batch.results::add);
+            batch.finished(partition, record.offset());
+          }
+          case Step.RetryLater retry -> {
+            batch.resumeAt(partition, record.offset());
+            batch.backOff = true;
+            cut = true;
+          }
+          case Step.Hold hold -> {
+            batch.resumeAt(partition, record.offset());
+            batch.hold.add(partition);
+          }
+        }
+        if (step instanceof Step.Hold) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          cut = true;
+        }
+      }
+    }
+    return batch;
+  }
+
+  /** What became of one record. */
+  private sealed interface Step {
+    record Finished(Optional<ProducerRecord<String, HashResult>> result) implements Step {}
+
+    record RetryLater() implements Step {}
+
+    record Hold() implements Step {}
+  }
+
+  private Step handle(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
+    EventDecoder.Decoded decoded = decoder.decode(record);
+    return switch (decoded) {
+      case EventDecoder.Decoded.Transient failure -> {
+        LOG.warn("the schema registry cannot be reached; retrying: {}", failure.cause().getMessage());
+        yield new Step.RetryLater();
+      }
+      case EventDecoder.Decoded.Bad bad -> {
+        metrics.refused();
+        LOG.error(
+            "skipping an event that cannot be processed at {}-{} offset {}: {}",
+            record.topic(),
+            record.partition(),
+            record.offset(),
+            bad.reason());
+        yield new Step.Finished(Optional.empty());
+      }
+      case EventDecoder.Decoded.Event event -> hashEvent(record, event.event(), event.key());
+    };
+  }
+
+  private Step hashEvent(ConsumerRecord<byte[], byte[]> record, FileChangeEvent event, FileKey key)
+      throws InterruptedException {
+    PathResolver resolver = resolvers.get(key.root());
+    if (resolver == null) {
+      metrics.unknownRoot();
+      unknownRoots.error(
+          key.root(),
+          "events for the root '{}' arrive at {}-{} but this instance has no directory for it"
+              + " (--root {}=DIR); the partition is held at offset {} until it is configured",
+          key.root(),
+          record.topic(),
+          record.partition(),
+          key.root(),
+          record.offset());
+      return new Step.Hold();
+    }
+    long started = System.nanoTime();
+    HashOutcome outcome =
+        switch (resolver.resolve(key.path())) {
+          case PathResolver.Resolution.Refused refused -> new HashOutcome.Refused(refused.reason());
+          case PathResolver.Resolution.ParentMissing missing -> new HashOutcome.Gone();
+          case PathResolver.Resolution.Inside inside ->
+              hashing.hash(
+                  inside.file(), new FileHashing.Expected(event.getSize(), event.getModified()));
+        };
+    metrics.outcome(outcome, System.nanoTime() - started);
+    if (outcome instanceof HashOutcome.Refused refused) {
+      LOG.error(
+          "refusing the path of the event at {}-{} offset {} ({}): {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          key,
+          refused.reason());
+    }
+    ResultRecords.Source source =
+        new ResultRecords.Source(event.getEventId(), record.topic(), record.partition(), record.offset());
+    return new Step.Finished(results.of(key, source, outcome));
+  }
+
+  private void commit(Batch batch) throws InterruptedException {
+    if (batch.offsets.isEmpty()) {
+      reposition(batch);
+      return;
+    }
+    long started = System.nanoTime();
+    try {
+      producer.beginTransaction();
+      for (ProducerRecord<String, HashResult> result : batch.results) {
+        // A failed send fails the commit below, which aborts and rewinds: nothing is lost.
+        var _ = producer.send(result);
+      }
+      TestHook.AFTER_SEND_RESULTS.reached();
+      producer.sendOffsetsToTransaction(batch.offsets, consumer.groupMetadata());
+      TestHook.AFTER_SEND_OFFSETS.reached();
+      TestHook.BEFORE_COMMIT.reached();
+      producer.commitTransaction();
+    } catch (KafkaException e) {
+      if (TransactionErrors.isFatal(e)) {
+        throw fatalOrRethrow(e);
+      }
+      LOG.warn("the transaction failed and is aborted; rewinding to the committed offsets: {}", e.toString());
+      metrics.aborted();
+      abortAndRewind();
+      pause();
+      return;
+    }
+    metrics.committed(batch.results.size(), System.nanoTime() - started);
+    backoff = MIN_BACKOFF;
+    reposition(batch);
+  }
+
+  /** Resumes unfinished partitions where they stopped, and holds the ones that must wait. */
+  private void reposition(Batch batch) {
+    Set<TopicPartition> assigned = consumer.assignment();
+    batch.resumeAt.forEach(
+        (partition, offset) -> {
+          if (assigned.contains(partition)) {
+            consumer.seek(partition, offset);
+          }
+        });
+    List<TopicPartition> hold = batch.hold.stream().filter(assigned::contains).toList();
+    if (!hold.isEmpty()) {
+      consumer.pause(hold);
+    }
+  }
+
+  private void abortAndRewind() {
+    try {
+      producer.abortTransaction();
+    } catch (KafkaException e) {
+      throw fatalOrRethrow(e);
+    }
+    rewindToCommitted(consumer.assignment());
+  }
+
+  private void rewindToCommitted(Set<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
+    for (TopicPartition partition : partitions) {
+      OffsetAndMetadata offset = committed.get(partition);
+      if (offset != null) {
+        consumer.seek(partition, offset);
+      } else {
+        consumer.seekToBeginning(Set.of(partition));
+      }
+    }
+  }
+
+  private void pause() throws InterruptedException {
+    Thread.sleep(backoff);
+    Duration doubled = backoff.multipliedBy(2);
+    backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+  }
+
+  private RuntimeException fatalOrRethrow(KafkaException e) {
+    if (TransactionErrors.isFatal(e)) {
+      return new ConsumerStoppedException(TransactionErrors.describeFatal(e, settings.instanceId()), e);
+    }
+    return e;
+  }
+
+  /** Logs assignment changes; no transaction is ever open when these run (they run in poll). */
+  private final class Rebalances implements ConsumerRebalanceListener {
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        LOG.info("partitions revoked: {}", partitions);
+      }
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      if (!partitions.isEmpty()) {
+        LOG.info("partitions assigned: {}", partitions);
+      }
+      metrics.assigned(consumer.assignment().size());
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      LOG.warn("partitions lost: {}", partitions);
+    }
+  }
+
+  /** Closes the clients; a transaction left open is aborted by the broker (fenced on restart). */
+  @Override
+  public void close() {
+    RuntimeException failure = null;
+    for (AutoCloseable closeable : List.<AutoCloseable>of(producer, consumer, decoder, admin)) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException("closing the consumer's clients failed", e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package io.hashstream.consumer.internal;
+
+import io.hashstream.consumer.ConsumerStoppedException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Checks and creates the consumer's topics before it subscribes. */
+public final class TopicSetup {
+  private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
+  private static final Duration REACH_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long a tombstone stays readable after compaction: a downstream reader that is less than a
+   * day behind still sees that a file is gone.
+   */
+  static final long DELETE_RETENTION_MS = Duration.ofDays(1).toMillis();
+
+  private final Admin admin;
+  private final String bootstrapServers;
+
+  public TopicSetup(Admin admin, String bootstrapServers) {
+    this.admin = admin;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /** Fails within 30 s, naming the address, if no broker answers. */
+  public void requireReachable() throws InterruptedException {
+    try {
+      admin.describeCluster().nodes().get(REACH_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new ConsumerStoppedException(
+          "cannot reach Kafka at " + bootstrapServers + " within " + REACH_TIMEOUT.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      throw new ConsumerStoppedException(
+          "cannot reach Kafka at " + bootstrapServers + ": " + causeOf(e), e);
+    }
+  }
+
+  /**
+   * Waits until {@code topic} exists, saying so once, and returns its partition count.
+   *
+   * @param stopping tells when to give up waiting
+   * @return the partition count, or 0 if {@code stopping} said so first
+   */
+  public int awaitTopic(String topic, BooleanSupplier stopping) throws InterruptedException {
+    boolean said = false;
+    while (!stopping.getAsBoolean()) {
+      try {
+        Map<String, TopicDescription> described =
+            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS);
+        TopicDescription description = described.get(topic);
+        if (description != null) {
+          return description.partitions().size();
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new ConsumerStoppedException(
+              "cannot describe the topic " + topic + ": " + causeOf(e), e);
+        }
+      } catch (TimeoutException e) {
+        LOG.warn("describing the topic {} timed out; retrying", topic);
+      }
+      if (!said) {
+        LOG.info("waiting for the topic {} to be created (the producer creates it)", topic);
+        said = true;
+      }
+      Thread.sleep(1_000);
+    }
+    return 0;
+  }
+
+  private static String causeOf(ExecutionException e) {
+    Throwable cause = e.getCause();
+    return cause == null ? e.toString() : String.valueOf(cause.getMessage());
+  }
+
+  /**
+   * Creates the hash topic, compacted, if it is missing; refuses one that is not purely compacted.
+   */
+  public void ensureCompacted(String topic, int partitions) throws InterruptedException {
+    NewTopic newTopic =
+        new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty())
+            .configs(
+                Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.DELETE_RETENTION_MS_CONFIG, Long.toString(DELETE_RETENTION_MS)));
+    try {
+      admin.createTopics(Set.of(newTopic)).all().get(30, TimeUnit.SECONDS);
+      LOG.info("created the compacted topic {} with {} partitions", topic, partitions);
+      return;
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new ConsumerStoppedException(
+            "cannot create the topic " + topic + ": " + causeOf(e), e);
+      }
+    } catch (TimeoutException e) {
+      throw new ConsumerStoppedException("creating the topic " + topic + " timed out", e);
+    }
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    Config config;
+    try {
+      config = admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new ConsumerStoppedException("cannot read the configuration of the topic " + topic, e);
+    }
+    ConfigEntry policy = config == null ? null : config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+    String value = policy == null ? "delete" : policy.value();
+    if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(value)) {
+      throw new ConsumerStoppedException(
+          "the hash topic "
+              + topic
+              + " has cleanup.policy="
+              + value
+              + "; hashstream needs cleanup.policy=compact alone (deletion would drop the digests"
+              + " of files that did not change)");
+    }
+  }
+}

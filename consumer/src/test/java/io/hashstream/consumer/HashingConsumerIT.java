@@ -1,0 +1,247 @@
+package io.hashstream.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.hashstream.schemas.avro.ChangeKind;
+import io.hashstream.schemas.avro.FileType;
+import io.hashstream.schemas.avro.HashResult;
+import io.hashstream.schemas.avro.HashStatus;
+import io.hashstream.testsupport.SharedRuntime;
+import io.hashstream.testsupport.TestCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The consumer against the real broker and registry: exactly once, as a table, safely. */
+@ExtendWith(SharedRuntime.class)
+class HashingConsumerIT {
+  private static final Duration DEADLINE = Duration.ofMinutes(2);
+  private static final List<String> NAMES =
+      List.of(
+          "plain.txt",
+          "with space.txt",
+          "-leading-dash",
+          "ünïcödé-日本.bin",
+          "nested/a/b/deep.dat",
+          "nested/a/empty",
+          "big/several-mib.bin");
+
+  @TempDir Path root;
+
+  @Test
+  void writesOneResultPerEventAndTheTableEndsAsTheTree(TestCluster cluster) throws Exception {
+    String[] topics = Tables.freshTopics(cluster, 3);
+    Random random = new Random(42);
+    for (String name : NAMES) {
+      int size = name.equals("nested/a/empty") ? 0 : name.startsWith("big/") ? 5 << 20 : random.nextInt(10_000);
+      byte[] content = new byte[size];
+      random.nextBytes(content);
+      EventWriter.write(root.resolve(name), content);
+    }
+    Map<String, List<Long>> expected = new LinkedHashMap<>();
+    try (EventWriter events = new EventWriter(cluster, topics[0])) {
+      for (String name : NAMES) {
+        record(expected, "t/" + name, events.send("t", root, name, ChangeKind.FOUND));
+      }
+      Files.writeString(root.resolve("plain.txt"), "changed");
+      record(expected, "t/plain.txt", events.send("t", root, "plain.txt", ChangeKind.MODIFIED));
+      Files.delete(root.resolve("with space.txt"));
+      record(expected, "t/with space.txt", events.send("t", root, "with space.txt", ChangeKind.DELETED));
+    }
+
+    ConsumerSettings settings =
+        ConsumerSettings.of(cluster.bootstrapServers(), cluster.schemaRegistryUrl(), "one", Map.of("t", root))
+            .withGroup("group-" + topics[1])
+            .withTopics(topics[0], topics[1]);
+    try (ConsumerRunner consumer = new ConsumerRunner(settings);
+        HashTable table = new HashTable(cluster, topics[1])) {
+      int total = expected.values().stream().mapToInt(List::size).sum();
+      await().atMost(DEADLINE).until(() -> table.poll().size() >= total);
+      assertThat(consumer.failure()).isNull();
+
+      Tables.assertExactlyOnce(table.poll(), expected);
+      Map<String, HashTable.Entry> latest = table.latest();
+      assertThat(entry(latest, "t/with space.txt").tombstone()).isTrue();
+      for (String name : NAMES) {
+        if (name.equals("with space.txt")) {
+          continue;
+        }
+        HashResult result = value(entry(latest, "t/" + name));
+        assertThat(result.getStatus()).isEqualTo(HashStatus.HASHED);
+        assertThat(result.getAlgorithm()).isEqualTo("SHA-256");
+        assertThat(digest(result)).as(name).isEqualTo(Tables.sha256(root.resolve(name)));
+        assertThat(result.getSize()).isEqualTo(Files.size(root.resolve(name)));
+        assertThat(result.getConsumerId()).isEqualTo("one");
+        assertThat(result.getSource().getTopic()).isEqualTo(topics[0]);
+      }
+    }
+  }
+
+  @Test
+  void reportsWhatIsNotARegularFileAndRefusesPathsOutOfTheRoot(TestCluster cluster, @TempDir Path outside)
+      throws Exception {
+    String[] topics = Tables.freshTopics(cluster, 1);
+    Path secret = outside.resolve("secret");
+    Files.writeString(secret, "not yours");
+    Files.createSymbolicLink(root.resolve("link-to-secret"), secret);
+    Files.createSymbolicLink(root.resolve("escape"), outside);
+    Process mkfifo = new ProcessBuilder("mkfifo", root.resolve("pipe").toString()).start();
+    assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(mkfifo.exitValue()).isZero();
+    Files.createDirectories(root.resolve("dir"));
+    Files.writeString(root.resolve("after.txt"), "still processed");
+
+    try (EventWriter events = new EventWriter(cluster, topics[0])) {
+      events.send("t", root, "pipe", ChangeKind.CREATED);
+      events.send("t", root, "link-to-secret", ChangeKind.CREATED);
+      events.send("t", root, "dir", ChangeKind.CREATED);
+      events.send("t", root, "escape/secret", ChangeKind.CREATED);
+      events.send("t/../secret", events.builder("t", "../secret", ChangeKind.CREATED).build());
+      events.send("t/" + secret, events.builder("t", secret.toString(), ChangeKind.CREATED).build());
+      events.send("t", root, "gone-before-hashing", ChangeKind.CREATED);
+      events.send("t", root, "after.txt", ChangeKind.CREATED);
+    }
+
+    ConsumerSettings settings =
+        ConsumerSettings.of(cluster.bootstrapServers(), cluster.schemaRegistryUrl(), "safe", Map.of("t", root))
+            .withGroup("group-" + topics[1])
+            .withTopics(topics[0], topics[1]);
+    try (ConsumerRunner consumer = new ConsumerRunner(settings);
+        HashTable table = new HashTable(cluster, topics[1])) {
+      await()
+          .atMost(DEADLINE)
+          .until(
+              () -> {
+                table.poll();
+                return table.latest().containsKey("t/after.txt");
+              });
+      Map<String, HashTable.Entry> latest = table.latest();
+      assertThat(consumer.failure()).isNull();
+
+      assertNotRegular(entry(latest, "t/pipe"), FileType.FIFO);
+      assertNotRegular(entry(latest, "t/link-to-secret"), FileType.SYMLINK);
+      assertNotRegular(entry(latest, "t/dir"), FileType.DIRECTORY);
+      assertThat(latest).doesNotContainKeys("t/escape/secret", "t/../secret", "t/" + secret);
+      assertThat(entry(latest, "t/gone-before-hashing").tombstone()).isTrue();
+      assertThat(value(entry(latest, "t/after.txt")).getStatus()).isEqualTo(HashStatus.HASHED);
+      assertThat(latest).hasSize(5);
+    }
+  }
+
+  @Test
+  void twoInstancesShareThePartitionsAndScalingOutLosesAndDuplicatesNothing(TestCluster cluster)
+      throws Exception {
+    String[] topics = Tables.freshTopics(cluster, 4);
+    Random random = new Random(7);
+    Map<String, List<Long>> expected = new HashMap<>();
+    ConsumerSettings first =
+        ConsumerSettings.of(cluster.bootstrapServers(), cluster.schemaRegistryUrl(), "first", Map.of("t", root))
+            .withGroup("group-" + topics[1])
+            .withTopics(topics[0], topics[1]);
+    ConsumerSettings second =
+        ConsumerSettings.of(cluster.bootstrapServers(), cluster.schemaRegistryUrl(), "second", Map.of("t", root))
+            .withGroup("group-" + topics[1])
+            .withTopics(topics[0], topics[1]);
+    try (EventWriter events = new EventWriter(cluster, topics[0]);
+        HashTable table = new HashTable(cluster, topics[1]);
+        ConsumerRunner one = new ConsumerRunner(first)) {
+      sendWave(events, random, expected, 0, 150);
+      await().atMost(DEADLINE).until(() -> table.poll().size() >= 50);
+      try (ConsumerRunner two = new ConsumerRunner(second)) {
+        // Scaling out: the group moves partitions to the new instance while the first keeps going.
+        await().atMost(DEADLINE).until(() -> two.assignedPartitions() > 0);
+        sendWave(events, random, expected, 150, 300);
+        int total = expected.values().stream().mapToInt(List::size).sum();
+        await().atMost(DEADLINE).until(() -> table.poll().size() >= total);
+        assertThat(one.failure()).isNull();
+        assertThat(two.failure()).isNull();
+        Tables.assertExactlyOnce(table.poll(), expected);
+        assertThat(table.poll()).extracting(e -> e.value() == null ? "" : e.value().getConsumerId())
+            .contains("first", "second");
+        for (Map.Entry<String, HashTable.Entry> entry : table.latest().entrySet()) {
+          Path file = root.resolve(entry.getKey().substring(2));
+          assertThat(digest(value(entry.getValue()))).isEqualTo(Tables.sha256(file));
+        }
+      }
+    }
+  }
+
+  @Test
+  void refusesAHashTopicThatIsNotPurelyCompacted(TestCluster cluster) throws Exception {
+    String[] topics = Tables.freshTopics(cluster, 1);
+    try (Admin admin = Admin.create(cluster.clientConfig())) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(topics[1], 1, (short) 1)
+                      .configs(Map.of("cleanup.policy", "compact,delete"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    ConsumerSettings settings =
+        ConsumerSettings.of(cluster.bootstrapServers(), cluster.schemaRegistryUrl(), "strict", Map.of("t", root))
+            .withGroup("group-" + topics[1])
+            .withTopics(topics[0], topics[1]);
+    try (ConsumerRunner consumer = new ConsumerRunner(settings)) {
+      assertThat(consumer.awaitEnd(DEADLINE))
+          .isInstanceOf(ConsumerStoppedException.class)
+          .hasMessage(
+              "the hash topic "
+                  + topics[1]
+                  + " has cleanup.policy=compact,delete; hashstream needs cleanup.policy=compact"
+                  + " alone (deletion would drop the digests of files that did not change)");
+    }
+  }
+
+  private void sendWave(
+      EventWriter events, Random random, Map<String, List<Long>> expected, int from, int to)
+      throws Exception {
+    for (int i = from; i < to; i++) {
+      String name = "f" + random.nextInt(60) + ".dat";
+      byte[] content = new byte[random.nextInt(4096)];
+      random.nextBytes(content);
+      EventWriter.write(root.resolve(name), content);
+      record(expected, "t/" + name, events.send("t", root, name, ChangeKind.MODIFIED));
+    }
+  }
+
+  private static HashTable.Entry entry(Map<String, HashTable.Entry> latest, String key) {
+    HashTable.Entry entry = latest.get(key);
+    assertThat(entry).as("the table's entry for %s", key).isNotNull();
+    return Objects.requireNonNull(entry);
+  }
+
+  private static HashResult value(HashTable.Entry entry) {
+    return Objects.requireNonNull(entry.value(), () -> entry.key() + " is a tombstone");
+  }
+
+  private static byte[] digest(HashResult result) {
+    return Tables.bytes(Objects.requireNonNull(result.getDigest(), "the result has no digest"));
+  }
+
+  private static void assertNotRegular(HashTable.Entry entry, FileType type) {
+    HashResult result = value(entry);
+    assertThat(result.getStatus()).isEqualTo(HashStatus.NOT_REGULAR_FILE);
+    assertThat(result.getFileType()).isEqualTo(type);
+    assertThat(result.getDigest()).isNull();
+  }
+
+  private static void record(Map<String, List<Long>> expected, String key, RecordMetadata metadata) {
+    expected.computeIfAbsent(key, k -> new ArrayList<>()).add(metadata.offset());
+  }
+}

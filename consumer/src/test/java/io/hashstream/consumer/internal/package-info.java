@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.consumer.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.consumer;
+
+import org.jspecify.annotations.NullMarked;
