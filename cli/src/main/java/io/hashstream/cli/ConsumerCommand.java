@@ -80,6 +80,13 @@ final class ConsumerCommand implements Callable<Integer> {
               + " a restart with the same --instance-id aborts it at once (default: ${DEFAULT-VALUE}).")
   private Duration transactionTimeout = ConsumerSettings.DEFAULT_TRANSACTION_TIMEOUT;
 
+  @Option(
+      names = "--batch-records",
+      paramLabel = "N",
+      defaultValue = "" + ConsumerSettings.DEFAULT_MAX_BATCH_RECORDS,
+      description = "At most this many events per transaction (default: ${DEFAULT-VALUE}).")
+  private int batchRecords = ConsumerSettings.DEFAULT_MAX_BATCH_RECORDS;
+
   @Override
   public Integer call() throws InterruptedException {
     ConsumerSettings settings;
@@ -93,7 +100,8 @@ final class ConsumerCommand implements Callable<Integer> {
               .withGroup(group)
               .withTopics(eventsTopic, hashesTopic)
               .withClientProperties(cluster.clientProperties())
-              .withTransactionTimeout(transactionTimeout);
+              .withTransactionTimeout(transactionTimeout)
+              .withBatch(batchRecords, ConsumerSettings.DEFAULT_MAX_BATCH_TIME);
     } catch (IllegalArgumentException e) {
       throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
     }

@@ -37,8 +37,15 @@ final class LauncherProcess implements AutoCloseable {
   }
 
   static LauncherProcess start(Path workDirectory, String... args) throws IOException {
+    return start(workDirectory, List.of(), args);
+  }
+
+  /** Starts the launcher with extra JVM flags (test hooks) before its main class. */
+  static LauncherProcess start(Path workDirectory, List<String> jvmFlags, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
     command.add("-XX:+UseSerialGC");
     command.add("--enable-native-access=ALL-UNNAMED");
     String aot = System.getProperty("hashstream.test.aot.dir");
@@ -77,6 +84,10 @@ final class LauncherProcess implements AutoCloseable {
 
   List<String> stdout() {
     return List.copyOf(stdout);
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   String stderr() {

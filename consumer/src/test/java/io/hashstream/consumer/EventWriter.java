@@ -22,12 +22,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Writes events as the producer does, so consumer tests need no producer. */
-final class EventWriter implements AutoCloseable {
+public final class EventWriter implements AutoCloseable {
   private final String topic;
   private final KafkaProducer<String, FileChangeEvent> producer;
   private long sequence;
 
-  EventWriter(TestCluster cluster, String topic) {
+  public EventWriter(TestCluster cluster, String topic) {
     this.topic = topic;
     Map<String, Object> config = cluster.clientConfig();
     config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -38,7 +38,7 @@ final class EventWriter implements AutoCloseable {
   }
 
   /** Sends an event for the file at {@code root/path} as it is now; returns where it landed. */
-  RecordMetadata send(String rootName, Path rootDirectory, String path, ChangeKind kind)
+  public RecordMetadata send(String rootName, Path rootDirectory, String path, ChangeKind kind)
       throws Exception {
     FileChangeEvent.Builder event = builder(rootName, path, kind);
     Path file = rootDirectory.resolve(path);
@@ -51,11 +51,11 @@ final class EventWriter implements AutoCloseable {
   }
 
   /** Sends {@code event} under {@code key} as it is, valid or not. */
-  RecordMetadata send(String key, FileChangeEvent event) throws Exception {
+  public RecordMetadata send(String key, FileChangeEvent event) throws Exception {
     return producer.send(new ProducerRecord<>(topic, key, event)).get(30, TimeUnit.SECONDS);
   }
 
-  FileChangeEvent.Builder builder(String rootName, String path, ChangeKind kind) {
+  public FileChangeEvent.Builder builder(String rootName, String path, ChangeKind kind) {
     return FileChangeEvent.newBuilder()
         .setEventId(UUID.randomUUID())
         .setProducerId("test-producer")
@@ -67,7 +67,7 @@ final class EventWriter implements AutoCloseable {
         .setDetectedAt(Instant.now().truncatedTo(ChronoUnit.MICROS));
   }
 
-  static void write(Path file, byte[] content) throws IOException {
+  public static void write(Path file, byte[] content) throws IOException {
     Files.createDirectories(file.getParent());
     Files.write(file, content);
   }

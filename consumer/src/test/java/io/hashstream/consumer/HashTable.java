@@ -20,10 +20,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jspecify.annotations.Nullable;
 
 /** Reads the hash topic as a downstream reader does: {@code read_committed}, from the beginning. */
-final class HashTable implements AutoCloseable {
+public final class HashTable implements AutoCloseable {
   /** One committed record of the hash topic: a result, or a tombstone with its source. */
-  record Entry(String key, @Nullable HashResult value, SourceEvent source) {
-    boolean tombstone() {
+  public record Entry(String key, @Nullable HashResult value, SourceEvent source) {
+    public boolean tombstone() {
       return value == null;
     }
   }
@@ -31,7 +31,7 @@ final class HashTable implements AutoCloseable {
   private final KafkaConsumer<String, HashResult> consumer;
   private final List<Entry> entries = new ArrayList<>();
 
-  HashTable(TestCluster cluster, String topic) {
+  public HashTable(TestCluster cluster, String topic) {
     TrustedAvroClasses.install();
     Map<String, Object> config = cluster.clientConfig();
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
@@ -45,7 +45,7 @@ final class HashTable implements AutoCloseable {
   }
 
   /** Reads what has been committed since the last call; returns everything read so far. */
-  List<Entry> poll() {
+  public List<Entry> poll() {
     for (ConsumerRecord<String, HashResult> record : consumer.poll(Duration.ofMillis(200))) {
       HashResult value = record.value();
       SourceEvent source =
@@ -59,7 +59,7 @@ final class HashTable implements AutoCloseable {
   }
 
   /** The newest entry per key, as compaction would leave the table. */
-  Map<String, Entry> latest() {
+  public Map<String, Entry> latest() {
     Map<String, Entry> latest = new LinkedHashMap<>();
     for (Entry entry : entries) {
       latest.put(entry.key(), entry);

@@ -17,11 +17,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /** Topic set-up and the exactly-once assertions shared by the consumer's tests. */
-final class Tables {
+public final class Tables {
   private Tables() {}
 
   /** A fresh pair of topic names, the events topic created with {@code partitions}. */
-  static String[] freshTopics(TestCluster cluster, int partitions) throws Exception {
+  public static String[] freshTopics(TestCluster cluster, int partitions) throws Exception {
     String suffix = UUID.randomUUID().toString();
     String events = "events-" + suffix;
     try (Admin admin = Admin.create(cluster.clientConfig())) {
@@ -33,11 +33,11 @@ final class Tables {
     return new String[] {events, "hashes-" + suffix};
   }
 
-  static byte[] sha256(Path file) throws Exception {
+  public static byte[] sha256(Path file) throws Exception {
     return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
   }
 
-  static byte[] bytes(ByteBuffer buffer) {
+  public static byte[] bytes(ByteBuffer buffer) {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.duplicate().get(bytes);
     return bytes;
@@ -49,7 +49,7 @@ final class Tables {
    *
    * @param expected per key, the offsets (partition, offset) of the events that must be answered
    */
-  static void assertExactlyOnce(List<HashTable.Entry> entries, Map<String, List<Long>> expected) {
+  public static void assertExactlyOnce(List<HashTable.Entry> entries, Map<String, List<Long>> expected) {
     Map<String, List<Long>> answered = new HashMap<>();
     for (HashTable.Entry entry : entries) {
       answered.computeIfAbsent(entry.key(), k -> new java.util.ArrayList<>()).add(entry.source().getOffset());

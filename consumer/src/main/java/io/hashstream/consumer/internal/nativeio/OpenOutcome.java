@@ -1,0 +1,28 @@
+package io.hashstream.consumer.internal.nativeio;
+
+import io.hashstream.consumer.internal.FileState;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What opening one relative path under a root came to. Only {@link Opened} holds a resource: its
+ * file must be closed. A file that is not there is a value, not an exception.
+ */
+public sealed interface OpenOutcome {
+  /** A regular file, open for reading; close it (try-with-resources). */
+  record Opened(OpenFile file) implements OpenOutcome {}
+
+  /** Nothing is at the path, or a directory on the way is missing or is not a directory. */
+  record Gone() implements OpenOutcome {}
+
+  /** Something other than a regular file is there; it was never opened for reading. */
+  record NotRegular(FileState state) implements OpenOutcome {}
+
+  /**
+   * The path is not safe to open: it is malformed, leads outside the root, or crosses a symbolic
+   * link on the way (the native opener follows none; see the package documentation).
+   */
+  record Refused(String reason) implements OpenOutcome {}
+
+  /** It cannot be opened: permissions, an I/O error, a resource limit. */
+  record Unreadable(String reason, @Nullable FileState state) implements OpenOutcome {}
+}

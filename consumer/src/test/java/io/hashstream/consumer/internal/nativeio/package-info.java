@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.consumer.internal.nativeio;
+
+import org.jspecify.annotations.NullMarked;
