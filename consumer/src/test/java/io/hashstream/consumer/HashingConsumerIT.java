@@ -182,6 +182,41 @@ class HashingConsumerIT {
   }
 
   @Test
+  void aFileRewrittenWhileHashedEndsWithItsFinalDigest(TestCluster cluster) throws Exception {
+    String[] topics = Tables.freshTopics(cluster, 1);
+    Path file = root.resolve("growing.log");
+    EventWriter.write(file, new byte[0]);
+    ConsumerSettings settings =
+        ConsumerSettings.of(cluster.bootstrapServers(), cluster.schemaRegistryUrl(), "rewrite", Map.of("t", root))
+            .withGroup("group-" + topics[1])
+            .withTopics(topics[0], topics[1]);
+    Random random = new Random(3);
+    try (EventWriter events = new EventWriter(cluster, topics[0]);
+        ConsumerRunner consumer = new ConsumerRunner(settings);
+        HashTable table = new HashTable(cluster, topics[1])) {
+      // A writer appends while events for the file keep coming, as a producer would send them.
+      for (int round = 0; round < 40; round++) {
+        byte[] chunk = new byte[64 * 1024 + random.nextInt(256 * 1024)];
+        random.nextBytes(chunk);
+        Files.write(file, chunk, java.nio.file.StandardOpenOption.APPEND);
+        events.send("t", root, "growing.log", ChangeKind.MODIFIED);
+      }
+      events.send("t", root, "growing.log", ChangeKind.MODIFIED);
+      byte[] finalDigest = Tables.sha256(file);
+      await()
+          .atMost(DEADLINE)
+          .until(() -> table.poll().size() >= 41);
+      assertThat(consumer.failure()).isNull();
+      assertThat(table.poll())
+          .extracting(entry -> value(entry).getStatus())
+          .isSubsetOf(HashStatus.HASHED, HashStatus.UNSTABLE);
+      HashResult last = value(entry(table.latest(), "t/growing.log"));
+      assertThat(last.getStatus()).isEqualTo(HashStatus.HASHED);
+      assertThat(digest(last)).isEqualTo(finalDigest);
+    }
+  }
+
+  @Test
   void refusesAHashTopicThatIsNotPurelyCompacted(TestCluster cluster) throws Exception {
     String[] topics = Tables.freshTopics(cluster, 1);
     try (Admin admin = Admin.create(cluster.clientConfig())) {

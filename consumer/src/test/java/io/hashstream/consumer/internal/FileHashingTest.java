@@ -1,0 +1,76 @@
+package io.hashstream.consumer.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FileHashingTest {
+  private static final FileHashing.Expected ANY = new FileHashing.Expected(null, null);
+  @TempDir Path directory;
+  private final FileHashing hashing = new FileHashing();
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 65_535, 65_536, 65_537, 3_000_001})
+  void hashesLikeMessageDigest(int size) throws Exception {
+    byte[] content = new byte[size];
+    new Random(size).nextBytes(content);
+    Path file = Files.write(directory.resolve("f"), content);
+    HashOutcome outcome = hashing.hash(file, ANY);
+    byte[] expected = sha256(content);
+    assertThat(outcome).isInstanceOfSatisfying(
+        HashOutcome.Hashed.class,
+        hashed -> {
+          assertThat(hashed.digest()).isEqualTo(expected);
+          assertThat(hashed.state().size()).isEqualTo(size);
+          assertThat(hashed.state().kind()).isEqualTo(FileKind.REGULAR);
+        });
+  }
+
+  @Test
+  void aMissingFileIsGone() throws Exception {
+    assertThat(hashing.hash(directory.resolve("missing"), ANY)).isEqualTo(new HashOutcome.Gone());
+  }
+
+  @Test
+  void aDirectoryOrASymlinkIsNotOpened() throws Exception {
+    Path target = Files.writeString(directory.resolve("target"), "x");
+    Path link = Files.createSymbolicLink(directory.resolve("link"), target);
+    assertThat(hashing.hash(link, ANY))
+        .isInstanceOfSatisfying(
+            HashOutcome.NotRegular.class, n -> assertThat(n.state().kind()).isEqualTo(FileKind.SYMLINK));
+    assertThat(hashing.hash(directory, ANY))
+        .isInstanceOfSatisfying(
+            HashOutcome.NotRegular.class, n -> assertThat(n.state().kind()).isEqualTo(FileKind.DIRECTORY));
+  }
+
+  @Test
+  void aViewOlderThanTheEventIsWaitedForThenReportedUnstable() throws Exception {
+    Path file = Files.writeString(directory.resolve("f"), "old");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
+    FileHashing.Expected newer = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"));
+    assertThat(hashing.hash(file, newer))
+        .isInstanceOfSatisfying(
+            HashOutcome.Unstable.class,
+            unstable -> assertThat(unstable.reason()).contains("older state than the event"));
+  }
+
+  @Test
+  void aViewNewerThanTheEventIsHashedAsItIsNow() throws Exception {
+    Path file = Files.writeString(directory.resolve("f"), "newer content");
+    FileHashing.Expected older = new FileHashing.Expected(3L, Instant.parse("2020-01-01T00:00:00Z"));
+    assertThat(hashing.hash(file, older)).isInstanceOf(HashOutcome.Hashed.class);
+  }
+
+  private static byte[] sha256(byte[] content) throws Exception {
+    return MessageDigest.getInstance("SHA-256").digest(content);
+  }
+}
