@@ -117,6 +117,11 @@ public record ConsumerSettings(
         clientProperties, records, time, transactionTimeout);
   }
 
+  /** Where events that can never be processed go: {@code <events topic>.dlq}. */
+  public String deadLetterTopic() {
+    return eventsTopic + ".dlq";
+  }
+
   /** The transactional id: stable per instance, so a restart fences its predecessor at once. */
   public String transactionalId() {
     return "hashstream-consumer-" + groupId + "-" + instanceId;

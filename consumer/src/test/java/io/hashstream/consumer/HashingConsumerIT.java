@@ -9,6 +9,7 @@ import io.hashstream.schemas.avro.HashResult;
 import io.hashstream.schemas.avro.HashStatus;
 import io.hashstream.testsupport.SharedRuntime;
 import io.hashstream.testsupport.TestCluster;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,15 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,7 +149,80 @@ class HashingConsumerIT {
       assertThat(entry(latest, "t/gone-before-hashing").tombstone()).isTrue();
       assertThat(value(entry(latest, "t/after.txt")).getStatus()).isEqualTo(HashStatus.HASHED);
       assertThat(latest).hasSize(5);
+      List<ConsumerRecord<byte[], byte[]>> dead = readRaw(cluster, topics[0] + ".dlq", 3);
+      assertThat(dead)
+          .extracting(r -> header(r, DeadLetterHeaders.REASON_CODE))
+          .containsExactly("unsafe-path", "unsafe-path", "unsafe-path");
+      assertThat(dead)
+          .extracting(r -> header(r, DeadLetterHeaders.SOURCE_OFFSET))
+          .containsExactly("3", "4", "5");
+      assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("t/escape/secret");
     }
+  }
+
+  @Test
+  void deadLettersRecordsThatCanNeverBeDecodedAndGoesOn(TestCluster cluster) throws Exception {
+    String[] topics = Tables.freshTopics(cluster, 1);
+    Files.writeString(root.resolve("first.txt"), "first");
+    Files.writeString(root.resolve("last.txt"), "last");
+    try (EventWriter events = new EventWriter(cluster, topics[0])) {
+      events.send("t", root, "first.txt", ChangeKind.CREATED);
+    }
+    byte[] valid = readRaw(cluster, topics[0], 1).get(0).value();
+    byte[] unknownId = valid.clone();
+    unknownId[1] = 0x7f;
+    Map<String, Object> config = cluster.clientConfig();
+    try (var raw = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (byte[] bad :
+          List.of(new byte[] {1, 2, 3, 4, 5, 6}, unknownId, java.util.Arrays.copyOf(valid, 9))) {
+        raw.send(new ProducerRecord<>(topics[0], "t/bad".getBytes(StandardCharsets.UTF_8), bad))
+            .get(30, TimeUnit.SECONDS);
+      }
+    }
+    try (EventWriter events = new EventWriter(cluster, topics[0])) {
+      events.send("t", root, "last.txt", ChangeKind.CREATED);
+    }
+    ConsumerSettings settings =
+        ConsumerSettings.of(cluster.bootstrapServers(), cluster.schemaRegistryUrl(), "dlq", Map.of("t", root))
+            .withGroup("group-" + topics[1])
+            .withTopics(topics[0], topics[1]);
+    try (ConsumerRunner consumer = new ConsumerRunner(settings);
+        HashTable table = new HashTable(cluster, topics[1])) {
+      await().atMost(DEADLINE).until(() -> table.poll().size() >= 2);
+      assertThat(table.latest()).containsOnlyKeys("t/first.txt", "t/last.txt");
+      List<ConsumerRecord<byte[], byte[]>> dead = readRaw(cluster, topics[0] + ".dlq", 3);
+      assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON_CODE)).containsOnly("undecodable");
+      assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.SOURCE_OFFSET)).containsExactly("1", "2", "3");
+      assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON))
+          .anySatisfy(reason -> assertThat(reason).containsIgnoringCase("magic"))
+          .anySatisfy(reason -> assertThat(reason).containsIgnoringCase("schema"));
+      assertThat(dead.get(0).value()).containsExactly(1, 2, 3, 4, 5, 6);
+      assertThat(consumer.failure()).isNull();
+    }
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> readRaw(TestCluster cluster, String topic, int count) {
+    Map<String, Object> config = cluster.clientConfig();
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "raw-" + java.util.UUID.randomUUID());
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (var consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(topic));
+      await()
+          .atMost(DEADLINE)
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return records.size() >= count;
+              });
+    }
+    return records;
+  }
+
+  private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   @Test

@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Batch {
   final List<ProducerRecord<String, HashResult>> results = new ArrayList<>();
+  /** Copies of events that can never be processed, for the dead-letter topic. */
+  final List<ProducerRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
   final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
   final Map<TopicPartition, Long> resumeAt = new HashMap<>();
   final Set<TopicPartition> hold = new HashSet<>();

@@ -22,7 +22,10 @@ public final class ConsumerMetrics {
   private final Counter unknownRoot;
   private final AtomicInteger assignedPartitions;
 
+  private final MeterRegistry registry;
+
   public ConsumerMetrics(MeterRegistry registry) {
+    this.registry = registry;
     hashed = outcomeCounter(registry, "hashed");
     gone = outcomeCounter(registry, "gone");
     notRegular = outcomeCounter(registry, "not_regular");
@@ -64,8 +67,12 @@ public final class ConsumerMetrics {
     hashTime.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  void refused() {
-    refused.increment();
+  void deadLettered(String reason) {
+    Counter.builder("hashstream.consumer.dead.lettered")
+        .description("Events copied to the dead-letter topic, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   void unknownRoot() {

@@ -25,7 +25,7 @@ public final class EventDecoder implements AutoCloseable {
     record Event(FileChangeEvent event, FileKey key) implements Decoded {}
 
     /** It will never decode, or it contradicts its own key. */
-    record Bad(String reason) implements Decoded {}
+    record Bad(DeadLetters.Reason code, String reason) implements Decoded {}
 
     /** The registry could not be asked: try the same record again later. */
     record Transient(SerializationException cause) implements Decoded {}
@@ -34,7 +34,7 @@ public final class EventDecoder implements AutoCloseable {
   public Decoded decode(ConsumerRecord<byte[], byte[]> record) {
     byte[] value = record.value();
     if (value == null) {
-      return new Decoded.Bad("the record has no value");
+      return new Decoded.Bad(DeadLetters.Reason.NO_VALUE, "the record has no value");
     }
     FileChangeEvent event;
     try {
@@ -42,21 +42,23 @@ public final class EventDecoder implements AutoCloseable {
     } catch (SerializationException e) {
       return switch (SerdeFailures.classify(e)) {
         case TRANSIENT -> new Decoded.Transient(e);
-        case BAD_RECORD, OTHER -> new Decoded.Bad(String.valueOf(e.getMessage()));
+        case BAD_RECORD, OTHER -> new Decoded.Bad(DeadLetters.Reason.UNDECODABLE, String.valueOf(e.getMessage()));
       };
     }
     if (event == null) {
-      return new Decoded.Bad("the record decoded to nothing");
+      return new Decoded.Bad(DeadLetters.Reason.UNDECODABLE, "the record decoded to nothing");
     }
     FileKey key;
     try {
       key = FileKey.of(event);
     } catch (IllegalArgumentException e) {
-      return new Decoded.Bad("the event names an unsafe path: " + e.getMessage());
+      return new Decoded.Bad(
+          DeadLetters.Reason.UNSAFE_PATH, "the event names an unsafe path: " + e.getMessage());
     }
     byte[] recordKey = record.key();
     if (recordKey == null || !key.key().equals(new String(recordKey, StandardCharsets.UTF_8))) {
-      return new Decoded.Bad("the record's key does not match its event's root and path");
+      return new Decoded.Bad(
+          DeadLetters.Reason.KEY_MISMATCH, "the record's key does not match its event's root and path");
     }
     return new Decoded.Event(event, key);
   }

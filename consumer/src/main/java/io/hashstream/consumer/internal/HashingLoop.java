@@ -28,7 +28,8 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,13 +54,17 @@ public final class HashingLoop implements AutoCloseable {
   private final ConsumerSettings settings;
   private final ConsumerMetrics metrics;
   private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KafkaProducer<String, HashResult> producer;
+  /** Sends serialized records: results and dead letters share one transaction. */
+  private final KafkaProducer<byte[], byte[]> producer;
+  private final AvroSerializer<HashResult> resultSerializer;
+  private final DeadLetters deadLetters;
   private final Admin admin;
   private final EventDecoder decoder;
   private final ResultRecords results;
   private final Map<String, PathResolver> resolvers;
   private final FileHashing hashing = new FileHashing();
   private final RateLimitedLog unknownRoots = new RateLimitedLog(LOG, Duration.ofMinutes(1));
+  private final RateLimitedLog deadLetterWarnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private volatile boolean stopping;
   private Duration backoff = MIN_BACKOFF;
 
@@ -71,9 +76,12 @@ public final class HashingLoop implements AutoCloseable {
     this.consumer =
         new KafkaConsumer<>(
             KafkaMaps.consumer(settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-    AvroSerializer<HashResult> valueSerializer = new AvroSerializer<>();
-    valueSerializer.configure(KafkaMaps.serde(settings), false);
-    this.producer = new KafkaProducer<>(KafkaMaps.producer(settings), new StringSerializer(), valueSerializer);
+    this.resultSerializer = new AvroSerializer<>();
+    resultSerializer.configure(KafkaMaps.serde(settings), false);
+    this.producer =
+        new KafkaProducer<>(
+            KafkaMaps.producer(settings), new ByteArraySerializer(), new ByteArraySerializer());
+    this.deadLetters = new DeadLetters(settings.deadLetterTopic());
     this.decoder = new EventDecoder(KafkaMaps.serde(settings));
     this.results = new ResultRecords(settings.hashesTopic(), settings.instanceId(), Clock.systemUTC());
   }
@@ -107,6 +115,7 @@ public final class HashingLoop implements AutoCloseable {
       return;
     }
     topics.ensureCompacted(settings.hashesTopic(), partitions);
+    topics.ensureExists(settings.deadLetterTopic(), partitions);
     try {
       producer.initTransactions();
     } catch (KafkaException e) {
@@ -151,6 +160,7 @@ public final class HashingLoop implements AutoCloseable {
         switch (step) {
           case Step.Finished finished -> {
             finished.result().ifPresent(batch.results::add);
+            finished.deadLetter().ifPresent(batch.deadLetters::add);
             batch.finished(partition, record.offset());
           }
           case Step.RetryLater retry -> {
@@ -176,7 +186,18 @@ public final class HashingLoop implements AutoCloseable {
 
   /** What became of one record. */
   private sealed interface Step {
-    record Finished(Optional<ProducerRecord<String, HashResult>> result) implements Step {}
+    record Finished(
+        Optional<ProducerRecord<String, HashResult>> result,
+        Optional<ProducerRecord<byte[], byte[]>> deadLetter)
+        implements Step {
+      static Finished with(Optional<ProducerRecord<String, HashResult>> result) {
+        return new Finished(result, Optional.empty());
+      }
+
+      static Finished deadLetter(ProducerRecord<byte[], byte[]> copy) {
+        return new Finished(Optional.empty(), Optional.of(copy));
+      }
+    }
 
     record RetryLater() implements Step {}
 
@@ -190,16 +211,7 @@ public final class HashingLoop implements AutoCloseable {
         LOG.warn("the schema registry cannot be reached; retrying: {}", failure.cause().getMessage());
         yield new Step.RetryLater();
       }
-      case EventDecoder.Decoded.Bad bad -> {
-        metrics.refused();
-        LOG.error(
-            "skipping an event that cannot be processed at {}-{} offset {}: {}",
-            record.topic(),
-            record.partition(),
-            record.offset(),
-            bad.reason());
-        yield new Step.Finished(Optional.empty());
-      }
+      case EventDecoder.Decoded.Bad bad -> deadLetter(record, bad.code(), bad.reason());
       case EventDecoder.Decoded.Event event -> hashEvent(record, event.event(), event.key());
     };
   }
@@ -231,17 +243,27 @@ public final class HashingLoop implements AutoCloseable {
         };
     metrics.outcome(outcome, System.nanoTime() - started);
     if (outcome instanceof HashOutcome.Refused refused) {
-      LOG.error(
-          "refusing the path of the event at {}-{} offset {} ({}): {}",
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          key,
-          refused.reason());
+      return deadLetter(
+          record, DeadLetters.Reason.UNSAFE_PATH, "refused the path " + key + ": " + refused.reason());
     }
     ResultRecords.Source source =
         new ResultRecords.Source(event.getEventId(), record.topic(), record.partition(), record.offset());
-    return new Step.Finished(results.of(key, source, outcome));
+    return Step.Finished.with(results.of(key, source, outcome));
+  }
+
+  /** A record that will never be processed: copied to the dead-letter topic with the offsets. */
+  private Step deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetters.Reason reason, String detail) {
+    metrics.deadLettered(reason.code());
+    deadLetterWarnings.warn(
+        reason.code(),
+        "dead-lettering the event at {}-{} offset {} to {} ({}): {}",
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        deadLetters.topic(),
+        reason.code(),
+        detail);
+    return Step.Finished.deadLetter(deadLetters.of(record, reason, detail));
   }
 
   private void commit(Batch batch) throws InterruptedException {
@@ -254,7 +276,10 @@ public final class HashingLoop implements AutoCloseable {
       producer.beginTransaction();
       for (ProducerRecord<String, HashResult> result : batch.results) {
         // A failed send fails the commit below, which aborts and rewinds: nothing is lost.
-        var _ = producer.send(result);
+        var _ = producer.send(serialized(result));
+      }
+      for (ProducerRecord<byte[], byte[]> copy : batch.deadLetters) {
+        var _ = producer.send(copy);
       }
       TestHook.AFTER_SEND_RESULTS.reached();
       producer.sendOffsetsToTransaction(batch.offsets, consumer.groupMetadata());
@@ -274,6 +299,17 @@ public final class HashingLoop implements AutoCloseable {
     metrics.committed(batch.results.size(), System.nanoTime() - started);
     backoff = MIN_BACKOFF;
     reposition(batch);
+  }
+
+  /**
+   * Serializes a result in our code, so a registry outage surfaces here as a transient failure of
+   * this transaction (aborted, rewound, retried) rather than as a lost record.
+   */
+  private ProducerRecord<byte[], byte[]> serialized(ProducerRecord<String, HashResult> result) {
+    HashResult value = result.value();
+    byte[] bytes = value == null ? null : resultSerializer.serialize(result.topic(), result.headers(), value);
+    return new ProducerRecord<>(
+        result.topic(), null, result.key().getBytes(StandardCharsets.UTF_8), bytes, result.headers());
   }
 
   /** Resumes unfinished partitions where they stopped, and holds the ones that must wait. */
@@ -355,7 +391,8 @@ public final class HashingLoop implements AutoCloseable {
   @Override
   public void close() {
     RuntimeException failure = null;
-    for (AutoCloseable closeable : List.<AutoCloseable>of(producer, consumer, decoder, admin)) {
+    for (AutoCloseable closeable :
+        List.<AutoCloseable>of(producer, consumer, decoder, resultSerializer, admin)) {
       try {
         closeable.close();
       } catch (Exception e) {

@@ -17,11 +17,24 @@ final class RateLimitedLog {
   }
 
   void error(String subject, String format, Object... arguments) {
+    if (due(subject)) {
+      log.error(format, arguments);
+    }
+  }
+
+  void warn(String subject, String format, Object... arguments) {
+    if (due(subject)) {
+      log.warn(format, arguments);
+    }
+  }
+
+  private boolean due(String subject) {
     long now = System.nanoTime();
     Long last = lastLogged.get(subject);
     if (last == null || now - last >= intervalNanos) {
       lastLogged.put(subject, now);
-      log.error(format, arguments);
+      return true;
     }
+    return false;
   }
 }

@@ -90,6 +90,21 @@ public final class TopicSetup {
     return cause == null ? e.toString() : String.valueOf(cause.getMessage());
   }
 
+  /** Creates {@code topic} with the broker's defaults if it is missing. */
+  public void ensureExists(String topic, int partitions) throws InterruptedException {
+    NewTopic newTopic = new NewTopic(topic, java.util.Optional.of(partitions), java.util.Optional.empty());
+    try {
+      admin.createTopics(Set.of(newTopic)).all().get(30, TimeUnit.SECONDS);
+      LOG.info("created the topic {} with {} partitions", topic, partitions);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof TopicExistsException)) {
+        throw new ConsumerStoppedException("cannot create the topic " + topic + ": " + causeOf(e), e);
+      }
+    } catch (TimeoutException e) {
+      throw new ConsumerStoppedException("creating the topic " + topic + " timed out", e);
+    }
+  }
+
   /**
    * Creates the hash topic, compacted, if it is missing; refuses one that is not purely compacted.
    */
