@@ -1,0 +1,94 @@
+package io.hashstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hashstream.consumer.ConsumerSettings;
+import io.hashstream.consumer.EventWriter;
+import io.hashstream.consumer.HashTable;
+import io.hashstream.consumer.HashingConsumer;
+import io.hashstream.consumer.Tables;
+import io.hashstream.schemas.avro.ChangeKind;
+import io.hashstream.testsupport.SharedRuntime;
+import io.hashstream.testsupport.TestCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hashstream tail} as a user runs it, against a table the real consumer wrote. */
+@ExtendWith(SharedRuntime.class)
+class TailCommandIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path work;
+  @TempDir Path root;
+
+  @Test
+  void printsTheTableAsJsonLines(TestCluster cluster) throws Exception {
+    String[] topics = Tables.freshTopics(cluster, 2);
+    Files.writeString(root.resolve("kept.txt"), "kept");
+    Files.writeString(root.resolve("-gone file"), "gone");
+    try (EventWriter events = new EventWriter(cluster, topics[0])) {
+      events.send("t", root, "kept.txt", ChangeKind.FOUND);
+      events.send("t", root, "-gone file", ChangeKind.FOUND);
+      Files.delete(root.resolve("-gone file"));
+      events.send("t", root, "-gone file", ChangeKind.DELETED);
+    }
+    ConsumerSettings settings =
+        ConsumerSettings.of(cluster.bootstrapServers(), cluster.schemaRegistryUrl(), "tail", Map.of("t", root))
+            .withGroup("group-" + topics[1])
+            .withTopics(topics[0], topics[1]);
+    HashingConsumer consumer = HashingConsumer.create(settings, new SimpleMeterRegistry());
+    Thread poll = Thread.ofPlatform().start(() -> {
+      try {
+        consumer.run();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    try (HashTable table = new HashTable(cluster, topics[1])) {
+      await().atMost(Duration.ofMinutes(2)).until(() -> table.poll().size() >= 3);
+    } finally {
+      consumer.stop();
+      poll.join();
+      consumer.close();
+    }
+
+    String[] common = {
+      "--bootstrap-servers", cluster.bootstrapServers(),
+      "--schema-registry", cluster.schemaRegistryUrl(),
+      "--hashes-topic", topics[1]
+    };
+    try (LauncherProcess latest = LauncherProcess.start(work, concat(new String[] {"tail", "--latest"}, common))) {
+      assertThat(latest.awaitExit(Duration.ofMinutes(1))).as(latest.stderr()).isZero();
+      List<String> lines = latest.stdout();
+      assertThat(lines).hasSize(1);
+      JsonNode kept = JSON.readTree(lines.get(0));
+      assertThat(kept.get("key").asText()).isEqualTo("t/kept.txt");
+      assertThat(kept.get("status").asText()).isEqualTo("HASHED");
+      assertThat(kept.get("digest").asText())
+          .isEqualTo(HexFormat.of().formatHex(Tables.sha256(root.resolve("kept.txt"))));
+      assertThat(kept.get("source").get("topic").asText()).isEqualTo(topics[0]);
+    }
+    try (LauncherProcess follow =
+        LauncherProcess.start(work, concat(new String[] {"tail", "--from-beginning"}, common))) {
+      follow.awaitLine(line -> line.contains("\"deleted\":true"), Duration.ofMinutes(1));
+      assertThat(follow.stdout()).contains("{\"key\":\"t/-gone file\",\"deleted\":true}");
+      follow.process().destroy();
+      assertThat(follow.awaitExit(Duration.ofSeconds(30))).isZero();
+    }
+  }
+
+  private static String[] concat(String[] first, String[] second) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(second))
+        .toArray(String[]::new);
+  }
+}
