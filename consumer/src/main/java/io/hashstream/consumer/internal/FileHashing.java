@@ -1,13 +1,10 @@
 package io.hashstream.consumer.internal;
 
+import io.hashstream.consumer.internal.nativeio.FileOpener;
+import io.hashstream.consumer.internal.nativeio.OpenFile;
+import io.hashstream.consumer.internal.nativeio.OpenOutcome;
+import io.hashstream.consumer.internal.nativeio.RootDirectory;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,19 +14,32 @@ import org.jspecify.annotations.Nullable;
 /**
  * Hashes the file an event names, as it is now, and says what it came to.
  *
- * <p>The file's state is taken before and after the read: if it changed, the read is repeated a few
- * times, then the file is reported {@code unstable}. If the file system shows an older state than
- * the event did (a network file system that has not caught up), the read waits with backoff, then
- * reports {@code unstable}. The type is checked without following links before the file is opened,
- * and the open does not follow a final symbolic link.
+ * <p>The file is opened by a {@link FileOpener}: on Linux race-free ({@code openat2} beneath the
+ * root, no symbolic link crossed, only a regular file opened for reading), elsewhere through the
+ * checked Java path. Its state is taken when opened and again after the read: if it changed, the
+ * read is repeated a few times, then the file is reported {@code unstable}. If the file system shows
+ * an older state than the event did (a network file system that has not caught up), the read waits
+ * with backoff, then reports {@code unstable}.
+ *
+ * <p>One per hashing thread: it owns its opener (with its read buffer) and its digest.
  */
-public final class FileHashing {
+public final class FileHashing implements AutoCloseable {
   private static final int MAX_READS = 3;
   private static final Duration[] STALE_BACKOFF = {
     Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(900), Duration.ofMillis(2700)
   };
 
   private final Sha256Hasher hasher = new Sha256Hasher();
+  private final FileOpener opener;
+
+  public FileHashing(FileOpener opener) {
+    this.opener = opener;
+  }
+
+  /** How files are opened here, for the start-up log. */
+  public String description() {
+    return opener.description();
+  }
 
   /** What the event saw of the file, where it saw it. */
   public record Expected(@Nullable Long size, @Nullable Instant modified) {
@@ -48,24 +58,32 @@ public final class FileHashing {
     }
   }
 
-  /** Hashes {@code file}, which the caller resolved safely under its root. */
-  public HashOutcome hash(Path file, Expected expected) throws InterruptedException {
+  /** Hashes {@code relativePath} under {@code root}. */
+  public HashOutcome hash(RootDirectory root, String relativePath, Expected expected)
+      throws InterruptedException {
     int staleWaits = 0;
     for (int read = 0; read < MAX_READS; ) {
-      Optional<FileState> before;
-      try {
-        before = FileStats.lstat(file);
-      } catch (IOException e) {
-        return new HashOutcome.Unreadable(describe(e), null);
+      OpenOutcome outcome = opener.open(root, relativePath);
+      OpenFile file;
+      switch (outcome) {
+        case OpenOutcome.Opened opened -> file = opened.file();
+        case OpenOutcome.Gone gone -> {
+          return new HashOutcome.Gone();
+        }
+        case OpenOutcome.NotRegular notRegular -> {
+          return new HashOutcome.NotRegular(notRegular.state());
+        }
+        case OpenOutcome.Refused refused -> {
+          return new HashOutcome.Refused(refused.reason());
+        }
+        case OpenOutcome.Unreadable unreadable -> {
+          return new HashOutcome.Unreadable(unreadable.reason(), unreadable.state());
+        }
       }
-      if (before.isEmpty()) {
-        return new HashOutcome.Gone();
-      }
-      FileState state = before.get();
-      if (state.kind() != FileKind.REGULAR) {
-        return new HashOutcome.NotRegular(state);
-      }
+      FileState state = file.state();
       if (expected.olderThanEvent(state)) {
+        // Not holding the descriptor while waiting.
+        file.close();
         if (staleWaits == STALE_BACKOFF.length) {
           return new HashOutcome.Unstable(
               "the file system still shows an older state than the event (modified "
@@ -80,22 +98,10 @@ public final class FileHashing {
       }
       read++;
       byte[] digest;
-      try (FileChannel channel =
-          FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-        digest = hasher.hash(channel);
-      } catch (NoSuchFileException e) {
-        return new HashOutcome.Gone();
-      } catch (FileSystemLoopException e) {
-        // O_NOFOLLOW met a symbolic link swapped in after the check: look again.
-        continue;
-      } catch (AccessDeniedException e) {
-        return new HashOutcome.Unreadable("permission denied", state);
-      } catch (IOException e) {
-        return new HashOutcome.Unreadable(describe(e), state);
-      }
       Optional<FileState> after;
-      try {
-        after = FileStats.lstat(file);
+      try (file) {
+        digest = hasher.hash(file);
+        after = file.recheck();
       } catch (IOException e) {
         return new HashOutcome.Unreadable(describe(e), state);
       }
@@ -113,5 +119,10 @@ public final class FileHashing {
   private static String describe(IOException e) {
     String message = e.getMessage();
     return message == null ? e.getClass().getSimpleName() : message;
+  }
+
+  @Override
+  public void close() {
+    opener.close();
   }
 }

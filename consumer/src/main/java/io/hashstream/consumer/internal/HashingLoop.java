@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import io.hashstream.consumer.internal.nativeio.FileOpener;
+import io.hashstream.consumer.internal.nativeio.RootDirectory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -61,8 +63,9 @@ public final class HashingLoop implements AutoCloseable {
   private final Admin admin;
   private final EventDecoder decoder;
   private final ResultRecords results;
-  private final Map<String, PathResolver> resolvers;
-  private final FileHashing hashing = new FileHashing();
+  /** Each root's directory descriptor, opened once; closed after the loop ended. */
+  private final Map<String, RootDirectory> roots;
+  private final FileHashing hashing = new FileHashing(FileOpener.forThisPlatform());
   private final RateLimitedLog unknownRoots = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private final RateLimitedLog deadLetterWarnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private volatile boolean stopping;
@@ -71,7 +74,7 @@ public final class HashingLoop implements AutoCloseable {
   public HashingLoop(ConsumerSettings settings, ConsumerMetrics metrics) {
     this.settings = settings;
     this.metrics = metrics;
-    this.resolvers = resolvers(settings.roots());
+    this.roots = openRoots(settings.roots());
     this.admin = Admin.create(KafkaMaps.admin(settings));
     this.consumer =
         new KafkaConsumer<>(
@@ -86,12 +89,12 @@ public final class HashingLoop implements AutoCloseable {
     this.results = new ResultRecords(settings.hashesTopic(), settings.instanceId(), Clock.systemUTC());
   }
 
-  private static Map<String, PathResolver> resolvers(Map<String, Path> roots) {
-    Map<String, PathResolver> map = new HashMap<>();
+  private static Map<String, RootDirectory> openRoots(Map<String, Path> roots) {
+    Map<String, RootDirectory> map = new HashMap<>();
     roots.forEach(
         (name, directory) -> {
           try {
-            map.put(name, new PathResolver(directory.toRealPath()));
+            map.put(name, RootDirectory.open(directory.toRealPath()));
           } catch (IOException e) {
             throw new ConsumerStoppedException(
                 "the directory of root " + name + " cannot be used: " + directory + " (" + e.getMessage() + ")");
@@ -121,6 +124,9 @@ public final class HashingLoop implements AutoCloseable {
     } catch (KafkaException e) {
       throw fatalOrRethrow(e);
     }
+    FileOpener.nativeUnavailable()
+        .ifPresent(reason -> LOG.warn("files are opened through the checked Java path: {}", reason));
+    LOG.info("files are opened {}", hashing.description());
     consumer.subscribe(List.of(settings.eventsTopic()), new Rebalances());
     LOG.info(
         "consumer {} hashing {} in group {} into {}",
@@ -218,8 +224,8 @@ public final class HashingLoop implements AutoCloseable {
 
   private Step hashEvent(ConsumerRecord<byte[], byte[]> record, FileChangeEvent event, FileKey key)
       throws InterruptedException {
-    PathResolver resolver = resolvers.get(key.root());
-    if (resolver == null) {
+    RootDirectory root = roots.get(key.root());
+    if (root == null) {
       metrics.unknownRoot();
       unknownRoots.error(
           key.root(),
@@ -234,13 +240,7 @@ public final class HashingLoop implements AutoCloseable {
     }
     long started = System.nanoTime();
     HashOutcome outcome =
-        switch (resolver.resolve(key.path())) {
-          case PathResolver.Resolution.Refused refused -> new HashOutcome.Refused(refused.reason());
-          case PathResolver.Resolution.ParentMissing missing -> new HashOutcome.Gone();
-          case PathResolver.Resolution.Inside inside ->
-              hashing.hash(
-                  inside.file(), new FileHashing.Expected(event.getSize(), event.getModified()));
-        };
+        hashing.hash(root, key.path(), new FileHashing.Expected(event.getSize(), event.getModified()));
     metrics.outcome(outcome, System.nanoTime() - started);
     if (outcome instanceof HashOutcome.Refused refused) {
       return deadLetter(
@@ -391,8 +391,10 @@ public final class HashingLoop implements AutoCloseable {
   @Override
   public void close() {
     RuntimeException failure = null;
-    for (AutoCloseable closeable :
-        List.<AutoCloseable>of(producer, consumer, decoder, resultSerializer, admin)) {
+    List<AutoCloseable> closeables =
+        new java.util.ArrayList<>(List.of(producer, consumer, decoder, resultSerializer, admin, hashing));
+    closeables.addAll(roots.values());
+    for (AutoCloseable closeable : closeables) {
       try {
         closeable.close();
       } catch (Exception e) {

@@ -27,6 +27,13 @@ public final class Sha256Hasher {
     }
   }
 
+  /** The SHA-256 of an opened file, read by the opener that opened it. */
+  public byte[] hash(io.hashstream.consumer.internal.nativeio.OpenFile file) throws IOException {
+    digest.reset();
+    file.update(digest);
+    return digest.digest();
+  }
+
   /** The SHA-256 of everything {@code channel} reads from its current position to its end. */
   public byte[] hash(FileChannel channel) throws IOException {
     digest.reset();

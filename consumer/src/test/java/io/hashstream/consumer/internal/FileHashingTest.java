@@ -8,6 +8,10 @@ import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Random;
+import io.hashstream.consumer.internal.nativeio.FileOpener;
+import io.hashstream.consumer.internal.nativeio.RootDirectory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,15 +20,27 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FileHashingTest {
   private static final FileHashing.Expected ANY = new FileHashing.Expected(null, null);
   @TempDir Path directory;
-  private final FileHashing hashing = new FileHashing();
+  private final FileHashing hashing = new FileHashing(FileOpener.forThisPlatform());
+  private RootDirectory root;
+
+  @BeforeEach
+  void openRoot() throws Exception {
+    root = RootDirectory.open(directory.toRealPath());
+  }
+
+  @AfterEach
+  void close() {
+    hashing.close();
+    root.close();
+  }
 
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 65_535, 65_536, 65_537, 3_000_001})
   void hashesLikeMessageDigest(int size) throws Exception {
     byte[] content = new byte[size];
     new Random(size).nextBytes(content);
-    Path file = Files.write(directory.resolve("f"), content);
-    HashOutcome outcome = hashing.hash(file, ANY);
+    Files.write(directory.resolve("f"), content);
+    HashOutcome outcome = hashing.hash(root, "f", ANY);
     byte[] expected = sha256(content);
     assertThat(outcome).isInstanceOfSatisfying(
         HashOutcome.Hashed.class,
@@ -37,17 +53,18 @@ class FileHashingTest {
 
   @Test
   void aMissingFileIsGone() throws Exception {
-    assertThat(hashing.hash(directory.resolve("missing"), ANY)).isEqualTo(new HashOutcome.Gone());
+    assertThat(hashing.hash(root, "missing", ANY)).isEqualTo(new HashOutcome.Gone());
   }
 
   @Test
   void aDirectoryOrASymlinkIsNotOpened() throws Exception {
     Path target = Files.writeString(directory.resolve("target"), "x");
-    Path link = Files.createSymbolicLink(directory.resolve("link"), target);
-    assertThat(hashing.hash(link, ANY))
+    Files.createSymbolicLink(directory.resolve("link"), target);
+    Files.createDirectories(directory.resolve("sub"));
+    assertThat(hashing.hash(root, "link", ANY))
         .isInstanceOfSatisfying(
             HashOutcome.NotRegular.class, n -> assertThat(n.state().kind()).isEqualTo(FileKind.SYMLINK));
-    assertThat(hashing.hash(directory, ANY))
+    assertThat(hashing.hash(root, "sub", ANY))
         .isInstanceOfSatisfying(
             HashOutcome.NotRegular.class, n -> assertThat(n.state().kind()).isEqualTo(FileKind.DIRECTORY));
   }
@@ -57,7 +74,7 @@ class FileHashingTest {
     Path file = Files.writeString(directory.resolve("f"), "old");
     Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
     FileHashing.Expected newer = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"));
-    assertThat(hashing.hash(file, newer))
+    assertThat(hashing.hash(root, "f", newer))
         .isInstanceOfSatisfying(
             HashOutcome.Unstable.class,
             unstable -> assertThat(unstable.reason()).contains("older state than the event"));
@@ -65,9 +82,9 @@ class FileHashingTest {
 
   @Test
   void aViewNewerThanTheEventIsHashedAsItIsNow() throws Exception {
-    Path file = Files.writeString(directory.resolve("f"), "newer content");
+    Files.writeString(directory.resolve("f"), "newer content");
     FileHashing.Expected older = new FileHashing.Expected(3L, Instant.parse("2020-01-01T00:00:00Z"));
-    assertThat(hashing.hash(file, older)).isInstanceOf(HashOutcome.Hashed.class);
+    assertThat(hashing.hash(root, "f", older)).isInstanceOf(HashOutcome.Hashed.class);
   }
 
   private static byte[] sha256(byte[] content) throws Exception {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -87,6 +88,9 @@ final class JavaFileOpener implements FileOpener {
         return new OpenOutcome.Gone();
       }
       state = before.get();
+    } catch (AccessDeniedException e) {
+      return new OpenOutcome.Unreadable(
+          "permission denied: a directory on the way cannot be searched", null);
     } catch (IOException e) {
       return new OpenOutcome.Unreadable(describe(e), null);
     }
@@ -123,8 +127,10 @@ final class JavaFileOpener implements FileOpener {
     return new OpenOutcome.Unreadable(describe(failure), state);
   }
 
+  /** The reason without the path (the event names it already), where the exception has one. */
   private static String describe(IOException e) {
-    String message = e.getMessage();
+    String message =
+        e instanceof FileSystemException fileSystem ? fileSystem.getReason() : e.getMessage();
     return message == null ? e.getClass().getSimpleName() : message;
   }
 
