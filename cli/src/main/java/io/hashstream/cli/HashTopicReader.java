@@ -46,6 +46,11 @@ final class HashTopicReader implements AutoCloseable {
     consumer = new KafkaConsumer<>(config, new StringDeserializer(), values);
   }
 
+  /** Whether the topic exists now. */
+  boolean exists() {
+    return !consumer.partitionsFor(topic, Duration.ofSeconds(30)).isEmpty();
+  }
+
   /** Waits until the topic exists (or {@code stopping}), then assigns all its partitions. */
   boolean assign(boolean fromBeginning, BooleanSupplier stopping) {
     List<TopicPartition> partitions = List.of();
@@ -53,7 +58,12 @@ final class HashTopicReader implements AutoCloseable {
       List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
       partitions = infos.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
       if (partitions.isEmpty()) {
-        consumer.poll(Duration.ofSeconds(1)); // no assignment: returns after the timeout
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
       }
     }
     if (partitions.isEmpty()) {

@@ -50,7 +50,7 @@ final class LauncherProcess implements AutoCloseable {
     command.add("--enable-native-access=ALL-UNNAMED");
     String aot = System.getProperty("hashstream.test.aot.dir");
     if (aot != null) {
-      command.add("-D" + LocalCommand.AOT_DIRECTORY_PROPERTY + "=" + aot);
+      command.add("-D" + RuntimeOptions.AOT_DIRECTORY_PROPERTY + "=" + aot);
     }
     command.add("-cp");
     command.add(LIB + "/*");

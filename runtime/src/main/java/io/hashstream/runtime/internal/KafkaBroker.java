@@ -104,7 +104,9 @@ public final class KafkaBroker implements LocalService {
     if (!Files.isRegularFile(dataDirectory().resolve("meta.properties"))) {
       format(flags, classpath, serverProperties);
     }
-    AotCache.Plan plan = aotCache.plan("kafka", JavaCommand.identity(flags, classpath));
+    // The cache depends on the JDK, the class path and the JVM's own flags, not on system
+    // properties naming this data directory: data directories share one cache.
+    AotCache.Plan plan = aotCache.plan("kafka", JavaCommand.identity(JVM_FLAGS, classpath));
     List<String> jvmFlags =
         java.util.stream.Stream.concat(flags.stream(), plan.jvmFlags().stream()).toList();
     ChildProcess started =

@@ -67,16 +67,23 @@ public final class SchemaRegistry implements LocalService {
     Path tmp = home.resolve("tmp");
     Files.createDirectories(tmp);
     Path jar = distribution.registryJar();
-    // Settings that are the same on every start, so the AOT cache stays valid; the ports follow
-    // as environment-independent system properties after the cache's identity is taken.
-    List<String> stable =
+    // The cache depends on the JDK, the jar and the JVM's own flags, not on the system properties
+    // that name this data directory or its ports: data directories share one cache.
+    List<String> jvm =
         List.of(
             "-Xms64m",
             "-Xmx512m",
             "-XX:+UseSerialGC",
+            "--sun-misc-unsafe-memory-access=allow",
+            "--enable-native-access=ALL-UNNAMED");
+    AotCache.Plan plan = aotCache.plan("registry", JavaCommand.identity(jvm, jar.toString()));
+    List<String> properties =
+        List.of(
             "-Djava.io.tmpdir=" + tmp,
             "-Dquarkus.http.host=127.0.0.1",
             "-Dquarkus.management.host=127.0.0.1",
+            "-Dquarkus.http.port=" + settings.registryPort(),
+            "-Dquarkus.management.port=" + settings.registryManagementPort(),
             "-Dapicurio.storage.kind=sql",
             "-Dapicurio.storage.sql.kind=h2",
             "-Dapicurio.datasource.url=jdbc:h2:file:"
@@ -84,19 +91,9 @@ public final class SchemaRegistry implements LocalService {
                 + ";DB_CLOSE_ON_EXIT=FALSE",
             "-Dapicurio.datasource.username=hashstream",
             "-Dapicurio.datasource.password=hashstream",
-            "-Dquarkus.log.console.color=false",
-            "--sun-misc-unsafe-memory-access=allow",
-            "--enable-native-access=ALL-UNNAMED");
-    AotCache.Plan plan = aotCache.plan("registry", JavaCommand.identity(stable, jar.toString()));
+            "-Dquarkus.log.console.color=false");
     List<String> flags =
-        Stream.of(
-                stable,
-                plan.jvmFlags(),
-                List.of(
-                    "-Dquarkus.http.port=" + settings.registryPort(),
-                    "-Dquarkus.management.port=" + settings.registryManagementPort()))
-            .flatMap(List::stream)
-            .toList();
+        Stream.of(jvm, plan.jvmFlags(), properties).flatMap(List::stream).toList();
     ChildProcess started =
         ChildProcess.start(
             "registry",
