@@ -4,7 +4,6 @@ import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.HashingConsumer;
 import io.hashstream.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -32,6 +31,7 @@ final class ConsumerCommand implements Callable<Integer> {
   private static final long STOP_TIMEOUT_SECONDS = 30;
 
   @Mixin private ClusterOptions cluster = new ClusterOptions();
+  @Mixin private MetricsOptions metrics = new MetricsOptions();
 
   @Option(
       names = "--root",
@@ -105,8 +105,9 @@ final class ConsumerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
     }
-    MeterRegistry registry = new SimpleMeterRegistry();
+    MeterRegistry registry = metrics.registry();
     HashingConsumer consumer = HashingConsumer.create(settings, registry);
+    metrics.serve(() -> health(registry));
     CountDownLatch finished = new CountDownLatch(1);
     ShutdownSignals.onSignal(
         () -> {
@@ -130,6 +131,17 @@ final class ConsumerCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Degraded while events arrive for a root this instance has no directory for. */
+  private static MetricsOptions.Health health(MeterRegistry registry) {
+    var unknownRoot = registry.find("hashstream.consumer.events.unknown.root").counter();
+    if (unknownRoot != null && unknownRoot.count() > 0) {
+      return new MetricsOptions.Health(
+          MetricsOptions.Health.Status.DEGRADED,
+          "events arrive for a root this instance has no --root for; their partitions are held");
+    }
+    return MetricsOptions.Health.ready();
   }
 
   private String instanceId() {

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
     })
 final class LocalCommand implements Callable<Integer>, UsesDataDirectory {
   @Mixin private RuntimeOptions runtimeOptions = new RuntimeOptions();
+  @Mixin private MetricsOptions metrics = new MetricsOptions();
 
   @Spec private @Nullable CommandSpec spec;
 
@@ -36,6 +37,7 @@ final class LocalCommand implements Callable<Integer>, UsesDataDirectory {
   public Integer call() throws InterruptedException {
     LocalRuntime runtime = runtimeOptions.start();
     ShutdownSignals.onSignal(runtime::close);
+    metrics.serve(MetricsOptions.Health::ready);
     PrintWriter out = out();
     out.println("bootstrap.servers=" + runtime.bootstrapServers());
     out.println("schema.registry.url=" + runtime.schemaRegistryUrl());

@@ -25,6 +25,7 @@ import picocli.CommandLine.Spec;
     })
 final class TailCommand implements Callable<Integer> {
   @Mixin private ClusterOptions cluster = new ClusterOptions();
+  @Mixin private MetricsOptions metrics = new MetricsOptions();
 
   @Option(names = "--from-beginning", description = "Start with the oldest record, not the newest.")
   private boolean fromBeginning;
@@ -65,6 +66,7 @@ final class TailCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
+      metrics.serve(MetricsOptions.Health::ready);
       CountDownLatch finished = new CountDownLatch(1);
       ShutdownSignals.onSignal(
           () -> {

@@ -78,10 +78,28 @@ class TailCommandIT {
           .isEqualTo(HexFormat.of().formatHex(Tables.sha256(root.resolve("kept.txt"))));
       assertThat(kept.get("source").get("topic").asText()).isEqualTo(topics[0]);
     }
-    try (LauncherProcess follow =
-        LauncherProcess.start(work, concat(new String[] {"tail", "--from-beginning"}, common))) {
+    int metricsPort = io.hashstream.testsupport.FreePorts.allocate(1)[0];
+    String[] followArgs = {"tail", "--from-beginning", "--metrics-port", Integer.toString(metricsPort)};
+    try (LauncherProcess follow = LauncherProcess.start(work, concat(followArgs, common))) {
       follow.awaitLine(line -> line.contains("\"deleted\":true"), Duration.ofMinutes(1));
       assertThat(follow.stdout()).contains("{\"key\":\"t/-gone file\",\"deleted\":true}");
+      try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+        var health =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + metricsPort + "/health"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).isEqualTo("{\"status\":\"ready\"}");
+        var metrics =
+            http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).contains("jvm_memory_used_bytes");
+      }
       follow.process().destroy();
       assertThat(follow.awaitExit(Duration.ofSeconds(30))).isZero();
     }

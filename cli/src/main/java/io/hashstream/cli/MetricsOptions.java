@@ -1,0 +1,114 @@
+package io.hashstream.cli;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code --metrics-port}: Prometheus metrics at {@code /metrics} and a health answer at {@code
+ * /health} that an orchestrator can probe. A picocli mixin for every long-running command.
+ */
+final class MetricsOptions {
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "N",
+      defaultValue = "${env:HASHSTREAM_METRICS_PORT}",
+      description =
+          "Serve Prometheus metrics at /metrics and health at /health on this port, all"
+              + " interfaces (env HASHSTREAM_METRICS_PORT; default: not served).")
+  private @Nullable Integer port;
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+  /** The registry every part of the command records into. */
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  /** What {@code /health} answers. */
+  record Health(Status status, String reason) {
+    enum Status {
+      READY,
+      DEGRADED,
+      FAILING
+    }
+
+    static Health ready() {
+      return new Health(Status.READY, "");
+    }
+  }
+
+  /**
+   * Starts serving if a port was given; the server's thread is a daemon and dies with the JVM.
+   *
+   * @throws UserErrors.UsageException if the port is taken
+   */
+  void serve(Supplier<Health> health) {
+    Integer chosen = port;
+    if (chosen == null) {
+      return;
+    }
+    if (chosen < 1 || chosen > 65535) {
+      throw new UserErrors.UsageException("--metrics-port must be between 1 and 65535, not " + chosen);
+    }
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    @SuppressWarnings("resource") // the binder lives as long as the JVM: nothing to close earlier
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    HttpServer server;
+    try {
+      server = HttpServer.create(new InetSocketAddress(chosen), 16);
+    } catch (IOException e) {
+      throw new UserErrors.UsageException(
+          "port " + chosen + " for metrics is already in use; choose another with --metrics-port");
+    }
+    server.createContext(
+        "/metrics",
+        exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    server.createContext(
+        "/health",
+        exchange -> {
+          Health now = health.get();
+          String body =
+              "{\"status\":\"" + now.status().name().toLowerCase(java.util.Locale.ROOT) + "\""
+                  + (now.reason().isEmpty() ? "" : ",\"reason\":" + quote(now.reason()))
+                  + "}";
+          respond(exchange, now.status() == Health.Status.FAILING ? 503 : 200, "application/json", body);
+        });
+    server.setExecutor(null);
+    server.start();
+    LoggerFactory.getLogger(MetricsOptions.class)
+        .info("metrics at http://0.0.0.0:{}/metrics, health at /health", chosen);
+  }
+
+  private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private static String quote(String text) {
+    return new com.fasterxml.jackson.databind.node.TextNode(text).toString();
+  }
+}
