@@ -1,0 +1,103 @@
+package io.hashstream.producer;
+
+import io.hashstream.schemas.Topics;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the producer needs.
+ *
+ * @param producerId names this producer in every event; keep it stable across restarts
+ * @param roots the trees to watch: at least one, names and directories distinct
+ * @param eventsTopic where events go; created with {@code partitions} partitions if missing
+ * @param hashesTopic the hash table read at start as the index of what was published before
+ * @param partitions the partition count of a new events topic (an existing topic keeps its own)
+ * @param timing settling and reconciliation
+ * @param maxInFlight at most this many events wait for Kafka's acknowledgement at once; changes
+ *     beyond it stay coalesced in memory
+ * @param kafka how to reach Kafka and the registry
+ */
+public record ProducerSettings(
+    String producerId,
+    List<WatchedRoot> roots,
+    String eventsTopic,
+    String hashesTopic,
+    int partitions,
+    Timing timing,
+    int maxInFlight,
+    KafkaSettings kafka) {
+  public static final int DEFAULT_PARTITIONS = 12;
+  public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
+
+  /**
+   * @throws IllegalArgumentException with a one-line message naming what is wrong
+   */
+  public ProducerSettings {
+    if (producerId.isBlank()) {
+      throw new IllegalArgumentException("the producer id must not be empty");
+    }
+    roots = List.copyOf(roots);
+    if (roots.isEmpty()) {
+      throw new IllegalArgumentException("no root to watch: give at least one NAME=DIR");
+    }
+    Map<String, WatchedRoot> byName = new HashMap<>();
+    Map<Path, WatchedRoot> byDirectory = new HashMap<>();
+    for (WatchedRoot root : roots) {
+      if (byName.putIfAbsent(root.name(), root) != null) {
+        throw new IllegalArgumentException("root name '" + root.name() + "' is given twice");
+      }
+      WatchedRoot same = byDirectory.putIfAbsent(root.directory(), root);
+      if (same != null) {
+        throw new IllegalArgumentException(
+            "roots '" + same.name() + "' and '" + root.name() + "' name the same directory " + root.directory());
+      }
+    }
+    if (eventsTopic.isBlank() || hashesTopic.isBlank()) {
+      throw new IllegalArgumentException("topic names must not be empty");
+    }
+    if (eventsTopic.equals(hashesTopic)) {
+      throw new IllegalArgumentException("the events topic and the hashes topic must differ");
+    }
+    if (partitions < 1) {
+      throw new IllegalArgumentException("the partition count must be at least 1, not " + partitions);
+    }
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
+    }
+  }
+
+  /** Default topics, partitions and timing. */
+  public static ProducerSettings of(String producerId, List<WatchedRoot> roots, KafkaSettings kafka) {
+    return new ProducerSettings(
+        producerId,
+        roots,
+        Topics.EVENTS,
+        Topics.HASHES,
+        DEFAULT_PARTITIONS,
+        Timing.DEFAULT,
+        DEFAULT_MAX_IN_FLIGHT,
+        kafka);
+  }
+
+  public ProducerSettings withTopics(String events, String hashes) {
+    return new ProducerSettings(producerId, roots, events, hashes, partitions, timing, maxInFlight, kafka);
+  }
+
+  public ProducerSettings withPartitions(int count) {
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, count, timing, maxInFlight, kafka);
+  }
+
+  public ProducerSettings withTiming(Timing value) {
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, value, maxInFlight, kafka);
+  }
+
+  public ProducerSettings withMaxInFlight(int value) {
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, timing, value, kafka);
+  }
+
+  public ProducerSettings withRoots(List<WatchedRoot> value) {
+    return new ProducerSettings(producerId, value, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka);
+  }
+}

@@ -1,0 +1,54 @@
+package io.hashstream.producer;
+
+import java.time.Duration;
+
+/**
+ * When changes are published and trees reconciled.
+ *
+ * @param settle a file is published once it has been quiet this long (two equal stats this far
+ *     apart, or a modification time at least this old)
+ * @param maxDelay a file that never settles is published after this long anyway
+ * @param reconcileInterval every this often, every tree is scanned again to catch changes the
+ *     operating system never reported
+ * @param reconcileAfterBurst after an overflow or a burst of events, a reconciliation runs once the
+ *     events have been quiet this long
+ */
+public record Timing(
+    Duration settle, Duration maxDelay, Duration reconcileInterval, Duration reconcileAfterBurst) {
+  public static final Timing DEFAULT =
+      new Timing(
+          Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofMinutes(10), Duration.ofSeconds(2));
+
+  public Timing {
+    requirePositive("settle", settle);
+    requirePositive("maxDelay", maxDelay);
+    requirePositive("reconcileInterval", reconcileInterval);
+    requirePositive("reconcileAfterBurst", reconcileAfterBurst);
+    if (maxDelay.compareTo(settle) < 0) {
+      throw new IllegalArgumentException(
+          "the maximum delay (" + maxDelay + ") must not be shorter than the settle window (" + settle + ")");
+    }
+  }
+
+  public Timing withSettle(Duration value) {
+    return new Timing(value, maxDelay, reconcileInterval, reconcileAfterBurst);
+  }
+
+  public Timing withMaxDelay(Duration value) {
+    return new Timing(settle, value, reconcileInterval, reconcileAfterBurst);
+  }
+
+  public Timing withReconcileInterval(Duration value) {
+    return new Timing(settle, maxDelay, value, reconcileAfterBurst);
+  }
+
+  public Timing withReconcileAfterBurst(Duration value) {
+    return new Timing(settle, maxDelay, reconcileInterval, value);
+  }
+
+  private static void requirePositive(String name, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, not " + value);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package io.hashstream.producer.internal;
+
+import io.hashstream.producer.ProducerException;
+import io.hashstream.producer.ProducerSettings;
+import io.hashstream.producer.Progress;
+import io.hashstream.producer.ProgressListener;
+import io.hashstream.schemas.FileKey;
+import io.hashstream.schemas.avro.HashResult;
+import io.hashstream.schemas.serde.AvroDeserializer;
+import io.hashstream.schemas.serde.SerdeFailures;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the hash table ({@code hashstream.hashes}) to its end, committed records only, into one
+ * {@link Index} per root of this producer: a value is the file's last known state, a tombstone
+ * removes it. This is the starting index that a restart diffs the trees against.
+ */
+public final class HashTable {
+  private static final Logger LOG = LoggerFactory.getLogger(HashTable.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(60);
+  private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private HashTable() {}
+
+  /**
+   * Loads the indexes of {@code roots} from the topic's {@code partitions}.
+   *
+   * @throws ProducerException if the table cannot be read (broker or registry gone)
+   */
+  public static Map<String, Index> load(
+      ProducerSettings settings, List<TopicPartition> partitions, Set<String> roots, ProgressListener listener) {
+    Map<String, Index> indexes = new HashMap<>();
+    for (String root : roots) {
+      indexes.put(root, new Index());
+    }
+    long start = System.nanoTime();
+    long records = 0;
+    try (KafkaConsumer<byte[], HashResult> consumer =
+        new KafkaConsumer<>(
+            KafkaConfigs.hashTableConsumer(settings),
+            new ByteArrayDeserializer(),
+            new AvroDeserializer<>(HashResult.class, KafkaConfigs.serde(settings.kafka()), false))) {
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, settings.kafka().startTimeout());
+      long total = ends.values().stream().mapToLong(Long::longValue).sum();
+      LOG.info(
+          "loading the index from {} ({} records at most, committed only)", settings.hashesTopic(), total);
+      long lastProgress = System.nanoTime();
+      long lastReport = lastProgress;
+      while (!caughtUp(consumer, ends)) {
+        ConsumerRecords<byte[], HashResult> batch;
+        try {
+          batch = consumer.poll(POLL);
+        } catch (RecordDeserializationException e) {
+          if (SerdeFailures.classify(e) == SerdeFailures.Kind.BAD_RECORD) {
+            LOG.warn(
+                "hash table record {}-{} at offset {} cannot be read and is skipped: {}",
+                e.topicPartition().topic(),
+                e.topicPartition().partition(),
+                e.offset(),
+                e.getMessage());
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+            continue;
+          }
+          throw new ProducerException(
+              "cannot read the hash table " + settings.hashesTopic() + ": " + e.getMessage(), e);
+        }
+        long now = System.nanoTime();
+        if (!batch.isEmpty()) {
+          lastProgress = now;
+        } else if (now - lastProgress > STUCK_NANOS) {
+          throw new ProducerException(
+              "reading the hash table "
+                  + settings.hashesTopic()
+                  + " made no progress for 60 s (is the broker still up?)",
+              null);
+        }
+        for (ConsumerRecord<byte[], HashResult> record : batch) {
+          records++;
+          apply(indexes, record.key(), record.value());
+        }
+        if (now - lastReport >= REPORT_NANOS) {
+          lastReport = now;
+          listener.onProgress(
+              new Progress(
+                  Progress.Phase.LOADING_INDEX, 0, Duration.ZERO, 0, 0, 0, size(indexes)));
+        }
+      }
+    }
+    LOG.info(
+        "index loaded: {} files of this producer's roots from {} records in {} ms",
+        size(indexes),
+        records,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    return indexes;
+  }
+
+  private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+      if (consumer.position(end.getKey()) < end.getValue()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static void apply(Map<String, Index> indexes, byte @Nullable [] key, @Nullable HashResult value) {
+    if (key == null) {
+      return;
+    }
+    FileKey fileKey;
+    try {
+      fileKey = FileKey.parse(key);
+    } catch (IllegalArgumentException e) {
+      LOG.debug("hash table key skipped: {}", e.getMessage());
+      return;
+    }
+    Index index = indexes.get(fileKey.root());
+    if (index == null) {
+      return;
+    }
+    if (value == null) {
+      index.remove(fileKey.path());
+    } else {
+      index.put(fileKey.path(), entry(value));
+    }
+  }
+
+  /** What a hash result says the producer published: compared by type, size and time only. */
+  static IndexEntry entry(HashResult result) {
+    Long size = result.getSize();
+    var modified = result.getModified();
+    Long nanos = modified == null ? null : FileState.nanos(modified);
+    return switch (result.getStatus()) {
+      case HASHED, UNREADABLE -> IndexEntry.recorded(FileType.REGULAR, size, nanos);
+      case NOT_REGULAR_FILE -> IndexEntry.recorded(type(result.getFileType()), size, nanos);
+      case UNSTABLE, UNKNOWN -> IndexEntry.uncertain();
+    };
+  }
+
+  private static FileType type(io.hashstream.schemas.avro.@Nullable FileType type) {
+    if (type == null) {
+      return FileType.OTHER;
+    }
+    return switch (type) {
+      case SYMLINK -> FileType.SYMLINK;
+      case DIRECTORY -> FileType.DIRECTORY;
+      case FIFO, DEVICE, SOCKET, OTHER -> FileType.OTHER;
+    };
+  }
+
+  private static long size(Map<String, Index> indexes) {
+    long total = 0;
+    for (Index index : indexes.values()) {
+      total += index.size();
+    }
+    return total;
+  }
+}

@@ -1,0 +1,602 @@
+package io.hashstream.producer.internal;
+
+import io.hashstream.producer.Timing;
+import io.hashstream.producer.internal.source.ChangeSink;
+import io.hashstream.schemas.avro.ChangeKind;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.RetriableException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides what to publish. Its thread, {@code hashstream-tracker}, owns the per-root {@link Index}
+ * (what the events topic last said about each file, as Kafka acknowledged it), the coalescing set
+ * of pending changes (path → newest observed state) and the in-flight window. Everything reaches it
+ * through its mailbox: reports from the change source, acknowledgements and failures from the
+ * publisher's callbacks.
+ *
+ * <p>A path becomes pending when what is seen there differs from what was published. It is sent
+ * once it is quiet: two equal {@code lstat}s a settle window apart (a file whose modification time
+ * is already older than the window needs no wait), or after the maximum delay whatever it does.
+ * Its index entry changes only when Kafka acknowledges the event; a send that finally fails leaves
+ * the entry uncertain and the path pending again, so its current state is published.
+ */
+public final class Tracker implements ChangeSink {
+  private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
+  private static final long TICK_MILLIS = 50;
+  private static final int MAX_MESSAGES_PER_TURN = 20_000;
+  private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final long MIN_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final long FAILURE_LOG_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  private final Map<String, RootSpec> roots = new HashMap<>();
+  private final Map<String, Index> indexes;
+  private final long settleNanos;
+  private final long maxDelayNanos;
+  private final int maxInFlight;
+  private final ProducerMetrics metrics;
+  private final Failures failures;
+  private final LinkedBlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
+  private final Set<PathRef> hinted = ConcurrentHashMap.newKeySet();
+  private volatile @Nullable Outbox outbox;
+  private volatile Runnable onSecond = () -> {};
+  private volatile boolean stopping;
+  private @Nullable Thread thread;
+
+  // Owned by the tracker thread.
+  private final Map<PathRef, Pending> pending = new HashMap<>();
+  private final PriorityQueue<Pending> timers =
+      new PriorityQueue<>(Comparator.comparingLong(p -> p.checkAt));
+  private final ArrayDeque<Pending> ready = new ArrayDeque<>();
+  private final Map<Long, InFlight> inFlight = new HashMap<>();
+  private final Map<PathRef, InFlight> latestSent = new HashMap<>();
+  /** Directory → events in flight for existing files below it: such files are not indexed yet. */
+  private final Map<PathRef, Integer> inFlightUnder = new HashMap<>();
+  private long nextId;
+  private long backoffNanos;
+  private long pausedUntilNanos;
+  private long waitingSinceNanos;
+  private boolean stallReported;
+  private long failuresSinceAck;
+  private long lastFailureLogNanos;
+
+  /**
+   * @param indexes each root's starting index (from the hash table); the tracker owns them from now
+   */
+  public Tracker(
+      List<RootSpec> roots,
+      Map<String, Index> indexes,
+      Timing timing,
+      int maxInFlight,
+      ProducerMetrics metrics,
+      Failures failures) {
+    for (RootSpec root : roots) {
+      this.roots.put(root.name(), root);
+    }
+    this.indexes = new HashMap<>(indexes);
+    for (RootSpec root : roots) {
+      this.indexes.computeIfAbsent(root.name(), name -> new Index());
+    }
+    this.settleNanos = timing.settle().toNanos();
+    this.maxDelayNanos = timing.maxDelay().toNanos();
+    this.maxInFlight = maxInFlight;
+    this.metrics = metrics;
+    this.failures = failures;
+    // System.nanoTime() has an arbitrary origin, possibly negative: times start from now.
+    long now = System.nanoTime();
+    this.pausedUntilNanos = now;
+    this.waitingSinceNanos = now;
+    this.lastFailureLogNanos = now;
+    metrics.indexedFiles(indexedFiles());
+  }
+
+  /** Starts the thread; events go to {@code outbox}; {@code onSecond} runs on it every second. */
+  public synchronized void start(Outbox target, Runnable everySecond) {
+    if (thread != null) {
+      throw new IllegalStateException("already started");
+    }
+    this.outbox = target;
+    this.onSecond = everySecond;
+    thread = Thread.ofPlatform().name("hashstream-tracker").daemon().start(this::run);
+  }
+
+  /** Stops the thread; pending changes are left for the next start's diff to find. */
+  public void close() {
+    stopping = true;
+    Thread running;
+    synchronized (this) {
+      running = thread;
+    }
+    if (running != null) {
+      try {
+        running.join(TimeUnit.SECONDS.toMillis(10));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  // ---- the mailbox: called from other threads ---------------------------------------------------
+
+  @Override
+  public void pathChanged(String root, String path) {
+    PathRef ref = new PathRef(root, path);
+    // Coalesced: a path hinted again before the tracker looked at it is one message.
+    if (hinted.add(ref)) {
+      inbox.add(new Message.Changed(ref));
+    }
+  }
+
+  @Override
+  public void directoryListed(
+      String root, String directory, List<Listed> files, List<String> subdirectories) {
+    inbox.add(new Message.DirectoryListed(root, directory, List.copyOf(files), List.copyOf(subdirectories)));
+  }
+
+  /** Reports and acknowledgements waiting in the mailbox. */
+  public long queuedReports() {
+    return inbox.size();
+  }
+
+  /** Kafka acknowledged event {@code id}. Called on the producer's I/O thread. */
+  public void acknowledged(long id) {
+    inbox.add(new Message.Acknowledged(id));
+  }
+
+  /** Event {@code id} finally failed (or could not be sent at all). */
+  public void failed(long id, Exception failure) {
+    inbox.add(new Message.Failed(id, failure));
+  }
+
+  private sealed interface Message {
+    record Changed(PathRef ref) implements Message {}
+
+    record DirectoryListed(
+        String root, String directory, List<Listed> files, List<String> subdirectories)
+        implements Message {}
+
+    record Acknowledged(long id) implements Message {}
+
+    record Failed(long id, Exception failure) implements Message {}
+  }
+
+  // ---- the thread -------------------------------------------------------------------------------
+
+  private void run() {
+    try {
+      long nextReport = System.nanoTime();
+      while (!stopping) {
+        Message message = inbox.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
+        long now = System.nanoTime();
+        for (int handled = 0; message != null; handled++) {
+          handle(message, now);
+          message = handled < MAX_MESSAGES_PER_TURN ? inbox.poll() : null;
+        }
+        now = System.nanoTime();
+        fireTimers(now);
+        drainReady(now);
+        checkStall(now);
+        metrics.pendingPaths(pending.size());
+        metrics.inFlight(inFlight.size());
+        if (now - nextReport >= 0) {
+          nextReport = now + REPORT_NANOS;
+          onSecond.run();
+        }
+      }
+    } catch (InterruptedException e) {
+      if (!stopping) {
+        failures.fail("tracker", e);
+      }
+    } catch (RuntimeException | Error e) {
+      failures.fail("tracker", e);
+    }
+  }
+
+  private void handle(Message message, long now) {
+    switch (message) {
+      case Message.Changed changed -> changed(changed.ref(), now);
+      case Message.DirectoryListed listed -> listed(listed, now);
+      case Message.Acknowledged ack -> acknowledged(ack.id(), now);
+      case Message.Failed failure -> failed(failure.id(), failure.failure(), now);
+    }
+  }
+
+  private void changed(PathRef ref, long now) {
+    hinted.remove(ref);
+    RootSpec root = roots.get(ref.root());
+    if (root == null) {
+      return;
+    }
+    FileState state;
+    try {
+      state = Stat.lstat(root.resolve(ref.path()));
+    } catch (IOException e) {
+      LOG.debug("cannot examine {}: {}; looking again later", ref.key(), e.toString());
+      Pending existing = pending.get(ref);
+      if (existing == null) {
+        Pending unknown = new Pending(ref, null, now, Origin.WATCH, false);
+        pending.put(ref, unknown);
+        schedule(unknown, now + settleNanos);
+      }
+      return;
+    }
+    boolean directory = state != null && state.isDirectory();
+    if (!directory && (index(ref.root()).isDirectory(ref.path()) || inFlightUnder.containsKey(ref))) {
+      // A directory that is gone, moved out, or replaced by a file: retire its subtree.
+      retire(ref.root(), ref.path(), now);
+    }
+    observe(ref, state, Origin.WATCH, now);
+  }
+
+  private void listed(Message.DirectoryListed listed, long now) {
+    String root = listed.root();
+    Index index = index(root);
+    Set<String> names = new HashSet<>();
+    for (Listed file : listed.files()) {
+      names.add(file.name());
+      observe(new PathRef(root, RootSpec.child(listed.directory(), file.name())), file.state(), Origin.SCAN, now);
+    }
+    for (String name : index.fileNames(listed.directory())) {
+      if (!names.contains(name)) {
+        observe(new PathRef(root, RootSpec.child(listed.directory(), name)), null, Origin.SCAN, now);
+      }
+    }
+    Set<String> subdirectories = new HashSet<>(listed.subdirectories());
+    Set<String> goneDirectories = new HashSet<>();
+    for (String name : index.directoryNames(listed.directory())) {
+      if (!subdirectories.contains(name)) {
+        goneDirectories.add(name);
+      }
+    }
+    // Events in flight are not in the index yet: what they say exists must be listed too.
+    String directory = listed.directory();
+    if (directory.isEmpty() ? !latestSent.isEmpty() : inFlightUnder.containsKey(new PathRef(root, directory))) {
+      String prefix = directory.isEmpty() ? "" : directory + "/";
+      List<PathRef> goneFiles = new ArrayList<>();
+      for (InFlight sent : latestSent.values()) {
+        if (sent.state == null || !sent.ref.root().equals(root) || !sent.ref.path().startsWith(prefix)) {
+          continue;
+        }
+        String rest = sent.ref.path().substring(prefix.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+          if (!names.contains(rest)) {
+            goneFiles.add(sent.ref);
+          }
+        } else if (!subdirectories.contains(rest.substring(0, slash))) {
+          goneDirectories.add(rest.substring(0, slash));
+        }
+      }
+      for (PathRef gone : goneFiles) {
+        observe(gone, null, Origin.SCAN, now);
+      }
+    }
+    for (String name : goneDirectories) {
+      retire(root, RootSpec.child(directory, name), now);
+    }
+  }
+
+  /** Every file known under {@code directory} is gone (pending the usual settling). */
+  private void retire(String root, String directory, long now) {
+    List<PathRef> gone = new ArrayList<>();
+    index(root).forEachUnder(directory, (path, entry) -> gone.add(new PathRef(root, path)));
+    if (inFlightUnder.containsKey(new PathRef(root, directory))) {
+      String prefix = directory + "/";
+      for (InFlight sent : latestSent.values()) {
+        if (sent.ref.root().equals(root) && sent.ref.path().startsWith(prefix) && sent.state != null) {
+          gone.add(sent.ref);
+        }
+      }
+    }
+    for (PathRef ref : gone) {
+      observe(ref, null, Origin.WATCH, now);
+    }
+  }
+
+  /** A state seen at a path: pending if it differs from what was published. */
+  private void observe(PathRef ref, @Nullable FileState seen, Origin origin, long now) {
+    FileState state = seen != null && seen.isDirectory() ? null : seen;
+    Pending existing = pending.get(ref);
+    if (existing != null) {
+      if (!Objects.equals(existing.observed, state)) {
+        existing.observed = state;
+        existing.changedAt = now;
+        existing.quiet = quiet(state);
+        existing.origin = origin;
+        metrics.changeDetected();
+      }
+      return;
+    }
+    if (matchesPublished(ref, state)) {
+      return;
+    }
+    Pending created = new Pending(ref, state, now, origin, quiet(state));
+    pending.put(ref, created);
+    metrics.changeDetected();
+    schedule(created, created.quiet ? now : now + settleNanos);
+  }
+
+  /** Whether {@code state} (null: no file) is what the events topic says, or will say. */
+  private boolean matchesPublished(PathRef ref, @Nullable FileState state) {
+    InFlight sent = latestSent.get(ref);
+    if (sent != null) {
+      return Objects.equals(sent.state, state);
+    }
+    IndexEntry entry = index(ref.root()).get(ref.path());
+    if (entry == null) {
+      return state == null;
+    }
+    return state != null && entry.matches(state);
+  }
+
+  private boolean publishedAbsent(PathRef ref) {
+    InFlight sent = latestSent.get(ref);
+    if (sent != null) {
+      return sent.state == null;
+    }
+    return index(ref.root()).get(ref.path()) == null;
+  }
+
+  /** A file whose modification time is older than the settle window is quiet already. */
+  private boolean quiet(@Nullable FileState state) {
+    if (state == null || state.modifiedNanos() == null) {
+      return false;
+    }
+    long modified = Objects.requireNonNull(state.modifiedNanos());
+    long wallNanos = System.currentTimeMillis() * 1_000_000L;
+    return wallNanos - modified >= settleNanos;
+  }
+
+  private void schedule(Pending entry, long at) {
+    entry.checkAt = at;
+    entry.where = Where.TIMER;
+    timers.add(entry);
+  }
+
+  private void fireTimers(long now) {
+    while (!timers.isEmpty() && Objects.requireNonNull(timers.peek()).checkAt - now <= 0) {
+      Pending entry = timers.poll();
+      if (entry == null || entry.where != Where.TIMER || pending.get(entry.ref) != entry) {
+        continue;
+      }
+      long due = entry.quiet ? entry.changedAt : entry.changedAt + settleNanos;
+      long deadline = entry.firstAt + maxDelayNanos;
+      long wake = due - deadline < 0 ? due : deadline;
+      if (wake - now > 0) {
+        schedule(entry, wake);
+      } else {
+        settle(entry, now);
+      }
+    }
+  }
+
+  private void drainReady(long now) {
+    while (!ready.isEmpty() && inFlight.size() < maxInFlight && now - pausedUntilNanos >= 0) {
+      Pending entry = ready.poll();
+      if (entry != null && entry.where == Where.READY && pending.get(entry.ref) == entry) {
+        settle(entry, now);
+      }
+    }
+  }
+
+  /** Looks at a due path again: publishes it if it is quiet (or overdue) and differs. */
+  private void settle(Pending entry, long now) {
+    RootSpec root = Objects.requireNonNull(roots.get(entry.ref.root()));
+    FileState current;
+    try {
+      current = Stat.lstat(root.resolve(entry.ref.path()));
+    } catch (IOException e) {
+      LOG.warn("cannot examine {}: {}; looking again in a moment", entry.ref.key(), e.toString());
+      schedule(entry, now + settleNanos);
+      return;
+    }
+    if (current != null && current.isDirectory()) {
+      current = null;
+    }
+    boolean overdue = now - (entry.firstAt + maxDelayNanos) >= 0;
+    if (!Objects.equals(current, entry.observed) && !overdue) {
+      entry.observed = current;
+      entry.changedAt = now;
+      entry.quiet = quiet(current);
+      schedule(entry, entry.quiet ? now : now + settleNanos);
+      return;
+    }
+    entry.observed = current;
+    if (matchesPublished(entry.ref, current)) {
+      remove(entry);
+      return;
+    }
+    if (inFlight.size() >= maxInFlight || now - pausedUntilNanos < 0) {
+      entry.where = Where.READY;
+      ready.add(entry);
+      return;
+    }
+    send(entry, current, now);
+  }
+
+  private void send(Pending entry, @Nullable FileState state, long now) {
+    ChangeKind kind;
+    if (state == null) {
+      kind = ChangeKind.DELETED;
+    } else if (entry.origin == Origin.SCAN) {
+      kind = ChangeKind.FOUND;
+    } else {
+      kind = publishedAbsent(entry.ref) ? ChangeKind.CREATED : ChangeKind.MODIFIED;
+    }
+    remove(entry);
+    long id = nextId++;
+    InFlight sent = new InFlight(entry.ref, state, kind, entry.firstAt);
+    if (inFlight.isEmpty()) {
+      waitingSinceNanos = now;
+    }
+    inFlight.put(id, sent);
+    latestSent.put(entry.ref, sent);
+    if (state != null) {
+      countUnder(entry.ref, 1);
+    }
+    Objects.requireNonNull(outbox).send(new Outgoing(id, entry.ref, kind, state, entry.detectedAtMicros));
+  }
+
+  private void remove(Pending entry) {
+    entry.where = Where.NONE;
+    pending.remove(entry.ref, entry);
+  }
+
+  private void acknowledged(long id, long now) {
+    InFlight sent = inFlight.remove(id);
+    if (sent == null) {
+      return;
+    }
+    latestSent.remove(sent.ref, sent);
+    if (sent.state != null) {
+      countUnder(sent.ref, -1);
+    }
+    Index index = index(sent.ref.root());
+    FileState state = sent.state;
+    if (state == null) {
+      index.remove(sent.ref.path());
+    } else {
+      index.put(sent.ref.path(), IndexEntry.published(state));
+    }
+    metrics.indexedFiles(indexedFiles());
+    metrics.published(sent.kind, Duration.ofNanos(now - sent.firstAt));
+    waitingSinceNanos = now;
+    backoffNanos = 0;
+    if (stallReported || failuresSinceAck > 0) {
+      LOG.info(
+          "Kafka acknowledges events again; publishing resumed ({} changes waiting)",
+          pending.size());
+    }
+    stallReported = false;
+    failuresSinceAck = 0;
+  }
+
+  private void failed(long id, Exception failure, long now) {
+    InFlight sent = inFlight.remove(id);
+    if (sent == null) {
+      return;
+    }
+    latestSent.remove(sent.ref, sent);
+    if (sent.state != null) {
+      countUnder(sent.ref, -1);
+    }
+    metrics.sendFailed();
+    // The event may or may not be in the topic: whatever the path holds now is published again.
+    index(sent.ref.root()).put(sent.ref.path(), IndexEntry.uncertain());
+    failuresSinceAck++;
+    if (now - pausedUntilNanos >= 0) {
+      // Doubled once per pause, not once per failed event: a whole batch fails at once.
+      backoffNanos =
+          backoffNanos == 0 ? MIN_BACKOFF_NANOS : Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+      pausedUntilNanos = now + backoffNanos;
+    }
+    if (failuresSinceAck == 1 || now - lastFailureLogNanos >= FAILURE_LOG_NANOS) {
+      lastFailureLogNanos = now;
+      if (failure instanceof RetriableException || failure.getCause() instanceof RetriableException) {
+        LOG.warn(
+            "Kafka did not acknowledge an event in time ({}); {} change(s) will be published again"
+                + " when it answers: retrying with backoff (now {} s), still watching",
+            failure.toString(),
+            failuresSinceAck,
+            TimeUnit.NANOSECONDS.toSeconds(backoffNanos));
+      } else {
+        LOG.error(
+            "Kafka refused an event: {}; {} change(s) will be published again, retrying with"
+                + " backoff (now {} s)",
+            failure.toString(),
+            failuresSinceAck,
+            TimeUnit.NANOSECONDS.toSeconds(backoffNanos));
+      }
+    }
+    changed(sent.ref, now);
+  }
+
+  /** Adds {@code delta} to the in-flight count of every directory above {@code ref}. */
+  private void countUnder(PathRef ref, int delta) {
+    String path = ref.path();
+    for (int slash = path.indexOf('/'); slash >= 0; slash = path.indexOf('/', slash + 1)) {
+      inFlightUnder.merge(
+          new PathRef(ref.root(), path.substring(0, slash)),
+          delta,
+          (count, change) -> count + change == 0 ? null : count + change);
+    }
+  }
+
+  private void checkStall(long now) {
+    if (!inFlight.isEmpty() && !stallReported && now - waitingSinceNanos >= STALL_NANOS) {
+      stallReported = true;
+      LOG.warn(
+          "Kafka has not acknowledged any event for {} s: {} in flight, {} change(s) waiting;"
+              + " the producer keeps watching and coalescing, and the client keeps retrying",
+          TimeUnit.NANOSECONDS.toSeconds(now - waitingSinceNanos),
+          inFlight.size(),
+          pending.size());
+    }
+  }
+
+  private Index index(String root) {
+    return Objects.requireNonNull(indexes.get(root), root);
+  }
+
+  private long indexedFiles() {
+    long total = 0;
+    for (Index index : indexes.values()) {
+      total += index.size();
+    }
+    return total;
+  }
+
+  private enum Origin {
+    WATCH,
+    SCAN
+  }
+
+  private enum Where {
+    NONE,
+    TIMER,
+    READY
+  }
+
+  /** A path whose newest state is not published yet. */
+  private static final class Pending {
+    final PathRef ref;
+    final long firstAt;
+    final long detectedAtMicros;
+    @Nullable FileState observed;
+    long changedAt;
+    boolean quiet;
+    Origin origin;
+    Where where = Where.NONE;
+    long checkAt;
+
+    Pending(PathRef ref, @Nullable FileState observed, long now, Origin origin, boolean quiet) {
+      this.ref = ref;
+      this.observed = observed;
+      this.firstAt = now;
+      this.changedAt = now;
+      this.origin = origin;
+      this.quiet = quiet;
+      this.detectedAtMicros = Math.multiplyExact(System.currentTimeMillis(), 1000L);
+    }
+  }
+
+  /** An event sent and not yet acknowledged. */
+  private record InFlight(PathRef ref, @Nullable FileState state, ChangeKind kind, long firstAt) {}
+}

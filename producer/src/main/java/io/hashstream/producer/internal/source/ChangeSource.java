@@ -1,0 +1,54 @@
+package io.hashstream.producer.internal.source;
+
+import io.hashstream.producer.internal.Failures;
+import io.hashstream.producer.internal.ProducerMetrics;
+import io.hashstream.producer.internal.RootSpec;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Watches roots and scans them. Each implementation owns its operating-system handles on a thread
+ * of its own. Its promise: once {@link #start} returns, every change under a root is either reported
+ * to the sink as a {@link ChangeSink#pathChanged}, or found by a later scan (a {@link
+ * ChangeSink#directoryListed}): the initial scan, the rescan after an overflow or a new directory,
+ * or the periodic reconciliation, which catches what the operating system never reported.
+ */
+public sealed interface ChangeSource extends AutoCloseable permits WatchServiceSource {
+
+  /**
+   * The only kind so far: the JDK's portable {@code WatchService}. The source's thread reports its
+   * death to {@code failures}.
+   */
+  static ChangeSource watchService(
+      List<RootSpec> roots,
+      ChangeSink sink,
+      Reconciliation reconciliation,
+      ProducerMetrics metrics,
+      Failures failures) {
+    return new WatchServiceSource(roots, sink, reconciliation, metrics, failures);
+  }
+
+  /**
+   * Starts watching every root and the initial scan, which runs concurrently with watching: each
+   * directory is watched before it is listed, so nothing created during the scan is missed.
+   */
+  void start();
+
+  /** Whether the initial scan of every root has finished. */
+  boolean initialScanDone();
+
+  /** Scans every root again, now. */
+  void reconcile();
+
+  /** Stops watching and waits for the source's thread. */
+  @Override
+  void close();
+
+  /**
+   * When to scan everything again.
+   *
+   * @param interval the period of reconciliations
+   * @param afterBurst after an overflow or a burst, once the events have been quiet this long
+   */
+  record Reconciliation(Duration interval, Duration afterBurst) {}
+}

@@ -1,0 +1,574 @@
+package io.hashstream.producer.internal.source;
+
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
+
+import io.hashstream.producer.internal.Failures;
+import io.hashstream.producer.internal.FileState;
+import io.hashstream.producer.internal.ProducerMetrics;
+import io.hashstream.producer.internal.RootSpec;
+import io.hashstream.producer.internal.Stat;
+import io.hashstream.schemas.FileNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The JDK {@code WatchService} as a change source, made recursive by hand.
+ *
+ * <p>One thread, {@code hashstream-watcher}, owns the watch service, the tree of watched directories
+ * (with the key → directory map) and the scan work list; nothing else touches them. Its loop
+ * drains the keys that have events, then lists directories from the work list for a short slice,
+ * so watching goes on while a scan runs.
+ *
+ * <ul>
+ *   <li>A directory is registered before it is listed, so a file created in it is either listed or
+ *       reported. A new directory is registered and then scanned, with its subdirectories.
+ *   <li>{@code OVERFLOW} on a key means "rescan this directory". The JDK keeps at most 512 pending
+ *       events per key, so under a burst this is the normal path.
+ *   <li>A directory deleted or moved out: its watched subtree is cancelled, and the sink hears of
+ *       the path (the tracker retires the files it knew under it).
+ *   <li>The OS's word is not enough (events are lost without an overflow): every root is scanned
+ *       again periodically and soon after any overflow or burst.
+ * </ul>
+ */
+final class WatchServiceSource implements ChangeSource {
+  private static final Logger LOG = LoggerFactory.getLogger(WatchServiceSource.class);
+  /** Events of one key in one take at which a burst is assumed (the JDK caps a key at 512). */
+  private static final int BURST_EVENTS = 256;
+  /** How long one turn of the loop lists directories before it looks at the keys again. */
+  private static final long SCAN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final long IDLE_POLL_MILLIS = 100;
+  private static final int MAX_KEYS_PER_TURN = 512;
+  private static final int MAX_REPORTED_DIRECTORIES = 1000;
+
+  private final List<RootSpec> roots;
+  private final ChangeSink sink;
+  private final Reconciliation reconciliation;
+  private final ProducerMetrics metrics;
+  private final Failures failures;
+  private final AtomicBoolean reconcileRequested = new AtomicBoolean();
+  private final AtomicBoolean initialScanDone = new AtomicBoolean();
+  private volatile boolean stopping;
+  private @Nullable Thread thread;
+  private @Nullable WatchService watchService;
+
+  // Owned by the watcher thread.
+  private final Map<WatchKey, Watched> byKey = new HashMap<>();
+  private final Map<String, Watched> tops = new HashMap<>();
+  private final ArrayDeque<ScanTask> work = new ArrayDeque<>();
+  private final Set<String> queuedDeep = new HashSet<>();
+  private final Set<String> queuedShallow = new HashSet<>();
+  private final Set<String> reportedNames = new HashSet<>();
+  private long nextReconcileNanos;
+  private long burstStartNanos;
+  private long burstReconcileNanos;
+  private long scanStartNanos;
+  private boolean watchLimitReported;
+
+  WatchServiceSource(
+      List<RootSpec> roots,
+      ChangeSink sink,
+      Reconciliation reconciliation,
+      ProducerMetrics metrics,
+      Failures failures) {
+    this.roots = List.copyOf(roots);
+    this.sink = sink;
+    this.reconciliation = reconciliation;
+    this.metrics = metrics;
+    this.failures = failures;
+  }
+
+  @Override
+  public synchronized void start() {
+    if (thread != null) {
+      throw new IllegalStateException("already started");
+    }
+    try {
+      watchService = roots.getFirst().directory().getFileSystem().newWatchService();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a watch service: " + e.getMessage(), e);
+    }
+    thread = Thread.ofPlatform().name("hashstream-watcher").daemon().start(this::run);
+  }
+
+  @Override
+  public boolean initialScanDone() {
+    return initialScanDone.get();
+  }
+
+  @Override
+  public void reconcile() {
+    reconcileRequested.set(true);
+  }
+
+  @Override
+  public void close() {
+    stopping = true;
+    Thread running;
+    WatchService service;
+    synchronized (this) {
+      running = thread;
+      service = watchService;
+    }
+    if (running == null) {
+      return;
+    }
+    try {
+      running.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (service != null) {
+      try {
+        service.close();
+      } catch (IOException e) {
+        LOG.warn("closing the watch service failed: {}", e.toString());
+      }
+    }
+  }
+
+  private WatchService service() {
+    WatchService service = watchService;
+    if (service == null) {
+      throw new IllegalStateException("not started");
+    }
+    return service;
+  }
+
+  private void run() {
+    try {
+      loop();
+    } catch (ClosedWatchServiceException | InterruptedException e) {
+      if (!stopping) {
+        failures.fail("watcher", e);
+      }
+    } catch (RuntimeException | Error e) {
+      failures.fail("watcher", e);
+    }
+  }
+
+  private void loop() throws InterruptedException {
+    WatchService service = service();
+    scanStartNanos = System.nanoTime();
+    nextReconcileNanos = scanStartNanos + reconciliation.interval().toNanos();
+    for (RootSpec root : roots) {
+      enqueue(new ScanTask(root, "", true));
+    }
+    LOG.debug("watching {} root(s); initial scan started", roots.size());
+    while (!stopping) {
+      reconcileIfDue();
+      WatchKey key = work.isEmpty() ? service.poll(pollMillis(), TimeUnit.MILLISECONDS) : service.poll();
+      for (int taken = 0; key != null && taken < MAX_KEYS_PER_TURN; taken++) {
+        handle(key);
+        key = taken + 1 < MAX_KEYS_PER_TURN ? service.poll() : null;
+      }
+      long sliceEnd = System.nanoTime() + SCAN_SLICE_NANOS;
+      while (!work.isEmpty() && !stopping && System.nanoTime() - sliceEnd < 0) {
+        scan(take());
+      }
+      if (work.isEmpty() && !initialScanDone.get()) {
+        initialScanDone.set(true);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - scanStartNanos);
+        // The progress listener reports it to the user; this adds the watch count, for debugging.
+        LOG.debug(
+            "initial scan done in {} ms: {} files, {} directories watched",
+            millis,
+            metrics.scannedFiles(),
+            byKey.size());
+      }
+    }
+  }
+
+  private long pollMillis() {
+    long now = System.nanoTime();
+    long next = nextReconcileNanos;
+    if (burstReconcileNanos != 0 && burstReconcileNanos - next < 0) {
+      next = burstReconcileNanos;
+    }
+    long millis = TimeUnit.NANOSECONDS.toMillis(next - now);
+    return Math.clamp(millis, 1, IDLE_POLL_MILLIS);
+  }
+
+  private void reconcileIfDue() {
+    long now = System.nanoTime();
+    boolean periodic = now - nextReconcileNanos >= 0;
+    boolean afterBurst = burstReconcileNanos != 0 && now - burstReconcileNanos >= 0;
+    if (!reconcileRequested.getAndSet(false) && !periodic && !afterBurst) {
+      return;
+    }
+    LOG.info(
+        "reconciliation: scanning every root again ({})",
+        afterBurst ? "after a burst or an overflow" : periodic ? "periodic" : "requested");
+    metrics.reconciliation();
+    nextReconcileNanos = now + reconciliation.interval().toNanos();
+    burstReconcileNanos = 0;
+    burstStartNanos = 0;
+    for (RootSpec root : roots) {
+      enqueue(new ScanTask(root, "", true));
+    }
+  }
+
+  /** An overflow or a burst: schedule a reconciliation once events have been quiet a while. */
+  private void noteBurst() {
+    long now = System.nanoTime();
+    long quiet = reconciliation.afterBurst().toNanos();
+    if (burstStartNanos == 0) {
+      burstStartNanos = now;
+    }
+    // Pushed back while the burst goes on, but not forever.
+    long latest = burstStartNanos + Math.max(10 * quiet, TimeUnit.SECONDS.toNanos(30));
+    long wanted = now + quiet;
+    burstReconcileNanos = wanted - latest > 0 ? latest : wanted;
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  private void handle(WatchKey key) {
+    Watched directory = byKey.get(key);
+    try {
+      List<WatchEvent<?>> events = key.pollEvents();
+      if (directory == null) {
+        return;
+      }
+      if (events.size() >= BURST_EVENTS) {
+        noteBurst();
+      }
+      for (WatchEvent<?> event : events) {
+        handle(directory, event);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("events of a watched directory could not be handled; rescanning it", e);
+      if (directory != null) {
+        enqueue(new ScanTask(directory.root, directory.relative, false));
+      }
+    } finally {
+      if (directory == null) {
+        key.cancel();
+      } else if (!key.reset() && byKey.get(key) == directory) {
+        gone(directory);
+      }
+    }
+  }
+
+  private void handle(Watched directory, WatchEvent<?> event) {
+    WatchEvent.Kind<?> kind = event.kind();
+    if (kind.equals(OVERFLOW)) {
+      metrics.overflow();
+      metrics.rescanAfterOverflow();
+      noteBurst();
+      LOG.debug("overflow in {}: rescanning it", directory.path);
+      enqueue(new ScanTask(directory.root, directory.relative, false));
+      return;
+    }
+    if (!(event.context() instanceof Path name)) {
+      return;
+    }
+    if (!FileNames.isRepresentable(name)) {
+      unpublishable(directory.root, directory.relative);
+      return;
+    }
+    RootSpec root = directory.root;
+    String relative = RootSpec.child(directory.relative, name.toString());
+    if (kind.equals(ENTRY_CREATE)) {
+      Path path = directory.path.resolve(name);
+      if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+        if (root.filter().acceptsDirectory(relative)) {
+          metrics.scanOfNewDirectory();
+          enqueue(new ScanTask(root, relative, false));
+        }
+        // A file that was at this path is gone.
+        sink.pathChanged(root.name(), relative);
+      } else if (root.filter().acceptsFile(relative)) {
+        sink.pathChanged(root.name(), relative);
+      }
+    } else if (kind.equals(ENTRY_DELETE)) {
+      Watched child = directory.children.get(name.toString());
+      if (child != null) {
+        retire(child);
+      }
+      sink.pathChanged(root.name(), relative);
+    } else if (kind.equals(ENTRY_MODIFY)) {
+      if (!directory.children.containsKey(name.toString()) && root.filter().acceptsFile(relative)) {
+        sink.pathChanged(root.name(), relative);
+      }
+    }
+  }
+
+  /** A watched directory's key is no longer valid: the directory is gone or unmounted. */
+  private void gone(Watched directory) {
+    retire(directory);
+    if (Files.isDirectory(directory.path, LinkOption.NOFOLLOW_LINKS)
+        && directory.root.filter().acceptsDirectory(directory.relative)) {
+      // Replaced by another directory of the same name: watch and scan the new one.
+      enqueue(new ScanTask(directory.root, directory.relative, false));
+    }
+    if (directory.relative.isEmpty()) {
+      LOG.error(
+          "the directory of root '{}' ({}) is gone: nothing is published for it until it is back"
+              + " (checked at every reconciliation)",
+          directory.root.name(),
+          directory.path);
+    } else {
+      sink.pathChanged(directory.root.name(), directory.relative);
+    }
+  }
+
+  // ---- watching -------------------------------------------------------------------------------
+
+  /**
+   * Watches {@code relative} (if it is not watched yet) and returns its node; null if the
+   * directory is gone or cannot be watched.
+   */
+  private @Nullable Watched watch(RootSpec root, String relative) {
+    Watched parent = null;
+    String name = "";
+    if (!relative.isEmpty()) {
+      int slash = relative.lastIndexOf('/');
+      parent = slash < 0 ? tops.get(root.name()) : find(root, relative.substring(0, slash));
+      if (parent == null) {
+        // Its parent is not watched (gone, or its registration failed): neither is it.
+        return null;
+      }
+      name = relative.substring(slash + 1);
+      Watched existing = parent.children.get(name);
+      if (existing != null) {
+        return existing;
+      }
+    } else {
+      Watched existing = tops.get(root.name());
+      if (existing != null) {
+        return existing;
+      }
+    }
+    Path path = root.resolve(relative);
+    WatchKey key;
+    try {
+      key = path.register(service(), ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return null;
+    } catch (IOException e) {
+      metrics.watchFailed();
+      if (!watchLimitReported) {
+        watchLimitReported = true;
+        LOG.error(
+            "cannot watch {}: {}. Its changes are found by reconciliations only. If the inotify"
+                + " watch limit is reached, raise it: sysctl fs.inotify.max_user_watches=<more>"
+                + " (further failures are logged at DEBUG)",
+            path,
+            e.getMessage());
+      } else {
+        LOG.debug("cannot watch {}: {}", path, e.getMessage());
+      }
+      return null;
+    }
+    Watched previous = byKey.get(key);
+    if (previous != null) {
+      // The same directory under another name: it was moved, and the move was not reported.
+      detach(previous);
+      retireChildren(previous);
+    }
+    Watched node = new Watched(root, relative, path, key, parent);
+    byKey.put(key, node);
+    if (parent == null) {
+      tops.put(root.name(), node);
+    } else {
+      parent.children.put(name, node);
+    }
+    metrics.watchedDirectories(byKey.size());
+    return node;
+  }
+
+  private @Nullable Watched find(RootSpec root, String relative) {
+    Watched node = tops.get(root.name());
+    if (relative.isEmpty() || node == null) {
+      return node;
+    }
+    int start = 0;
+    while (node != null) {
+      int slash = relative.indexOf('/', start);
+      String name = slash < 0 ? relative.substring(start) : relative.substring(start, slash);
+      node = node.children.get(name);
+      if (slash < 0) {
+        return node;
+      }
+      start = slash + 1;
+    }
+    return null;
+  }
+
+  /** Stops watching {@code node} and its subtree. */
+  private void retire(Watched node) {
+    detach(node);
+    retireChildren(node);
+    if (byKey.get(node.key) == node) {
+      byKey.remove(node.key);
+      node.key.cancel();
+    }
+    metrics.watchedDirectories(byKey.size());
+  }
+
+  private void retireChildren(Watched node) {
+    for (Watched child : List.copyOf(node.children.values())) {
+      retire(child);
+    }
+  }
+
+  private void detach(Watched node) {
+    Watched parent = node.parent;
+    if (parent == null) {
+      tops.remove(node.root.name(), node);
+    } else {
+      String name = node.relative.substring(node.relative.lastIndexOf('/') + 1);
+      parent.children.remove(name, node);
+    }
+  }
+
+  // ---- scanning -------------------------------------------------------------------------------
+
+  private void enqueue(ScanTask task) {
+    String id = task.root.name() + '\0' + task.relative;
+    if (queuedDeep.contains(id) || (!task.deep && queuedShallow.contains(id))) {
+      return;
+    }
+    (task.deep ? queuedDeep : queuedShallow).add(id);
+    work.addLast(task);
+  }
+
+  private ScanTask take() {
+    ScanTask task = work.removeFirst();
+    String id = task.root.name() + '\0' + task.relative;
+    (task.deep ? queuedDeep : queuedShallow).remove(id);
+    return task;
+  }
+
+  /**
+   * Watches a directory, then lists it: reports its files and subdirectories, and queues the
+   * subdirectories that need a scan of their own (all of them in a deep scan; the ones not watched
+   * yet otherwise).
+   */
+  private void scan(ScanTask task) {
+    RootSpec root = task.root;
+    String relative = task.relative;
+    Path directory = root.resolve(relative);
+    Watched node = watch(root, relative);
+    if (node == null && relative.isEmpty() && !Files.isDirectory(directory)) {
+      LOG.error("the directory of root '{}' ({}) is missing; nothing is published for it", root.name(), directory);
+      return;
+    }
+    List<ChangeSink.Listed> files = new ArrayList<>();
+    List<String> subdirectories = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        Path fileName = entry.getFileName();
+        if (fileName == null) {
+          continue;
+        }
+        if (!FileNames.isRepresentable(fileName)) {
+          unpublishable(root, relative);
+          continue;
+        }
+        String name = fileName.toString();
+        String child = RootSpec.child(relative, name);
+        FileState state;
+        try {
+          state = Stat.lstat(entry);
+        } catch (IOException e) {
+          LOG.warn("cannot examine {}: {}", entry, e.toString());
+          continue;
+        }
+        if (state == null) {
+          continue;
+        }
+        if (state.isDirectory()) {
+          if (root.filter().acceptsDirectory(child)) {
+            subdirectories.add(name);
+            if (task.deep || node == null || !node.children.containsKey(name)) {
+              enqueue(new ScanTask(root, child, task.deep));
+            }
+          }
+        } else if (root.filter().acceptsFile(child)) {
+          files.add(new ChangeSink.Listed(name, state));
+        }
+      }
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      if (node != null) {
+        retire(node);
+      }
+      if (!relative.isEmpty()) {
+        sink.pathChanged(root.name(), relative);
+      }
+      return;
+    } catch (IOException e) {
+      LOG.warn("cannot list {}: {}; what was known of it is kept", directory, e.toString());
+      return;
+    }
+    if (node != null && !node.children.isEmpty()) {
+      Set<String> present = new HashSet<>(subdirectories);
+      for (Watched child : List.copyOf(node.children.values())) {
+        String name = child.relative.substring(child.relative.lastIndexOf('/') + 1);
+        if (!present.contains(name)) {
+          retire(child);
+        }
+      }
+    }
+    metrics.filesScanned(files.size());
+    sink.directoryListed(root.name(), relative, files, subdirectories);
+  }
+
+  private void unpublishable(RootSpec root, String directory) {
+    metrics.unpublishableName();
+    String id = root.name() + "/" + directory;
+    if (reportedNames.size() < MAX_REPORTED_DIRECTORIES && reportedNames.add(id)) {
+      LOG.warn(
+          "root '{}': a file in directory '{}' has a name that is not valid UTF-8; it is not"
+              + " published (see the producer README: non-UTF-8 names)",
+          root.name(),
+          directory);
+    }
+  }
+
+  /** A directory to list; deep: rescan every subdirectory too. */
+  private record ScanTask(RootSpec root, String relative, boolean deep) {}
+
+  /** A watched directory: a node of the watched tree. */
+  private static final class Watched {
+    final RootSpec root;
+    final String relative;
+    final Path path;
+    final WatchKey key;
+    final @Nullable Watched parent;
+    final Map<String, Watched> children = new HashMap<>(4);
+
+    Watched(RootSpec root, String relative, Path path, WatchKey key, @Nullable Watched parent) {
+      this.root = root;
+      this.relative = relative;
+      this.path = path;
+      this.key = key;
+      this.parent = parent;
+    }
+  }
+}

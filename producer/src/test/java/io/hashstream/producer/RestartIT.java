@@ -1,0 +1,119 @@
+package io.hashstream.producer;
+
+import static io.hashstream.producer.Fixtures.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hashstream.schemas.avro.ChangeKind;
+import io.hashstream.schemas.avro.FileChangeEvent;
+import io.hashstream.testsupport.SharedRuntime;
+import io.hashstream.testsupport.TestCluster;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Restarts publish only what changed: the hash table (written here as a consumer would) is the
+ * starting index, and the trees are diffed against it.
+ */
+@ExtendWith(SharedRuntime.class)
+class RestartIT {
+  @TempDir Path tree;
+
+  @Test
+  void aRestartPublishesExactlyTheChangesMadeWhileTheProducerWasDown(TestCluster cluster) throws Exception {
+    write(tree.resolve("unchanged.txt"), "same");
+    write(tree.resolve("modified.txt"), "before");
+    write(tree.resolve("deleted.txt"), "doomed");
+    write(tree.resolve("touched.txt"), "same content, new time");
+    write(tree.resolve("nested/dir/unchanged.bin"), "deep");
+    write(tree.resolve("nested/gone/with-its-dir.txt"), "whole directory deleted");
+    ProducerSettings settings = Fixtures.settings(cluster, "demo", tree);
+
+    try (EventLog log = startAndWait(cluster, settings, 6);
+        HashTableWriter table = new HashTableWriter(cluster, settings.hashesTopic())) {
+      List<FileChangeEvent> first = log.events();
+      assertThat(first).hasSize(6).allMatch(e -> e.getKind() == ChangeKind.FOUND);
+      // The consumer hashed every file; it also knew a file deleted long ago (tombstoned), and one
+      // that was deleted while the producer was down last time (no tombstone yet).
+      for (FileChangeEvent event : first) {
+        table.hashed(event);
+      }
+      table.hashed("demo", "long-gone.txt", 3, Instant.parse("2020-01-01T00:00:00Z"));
+      table.tombstone("demo", "long-gone.txt");
+      table.hashed("demo", "vanished-meanwhile.txt", 3, Instant.parse("2020-01-01T00:00:00Z"));
+      // Aborted by the consumer: never part of the table.
+      table.aborted("demo", "aborted-result.txt");
+      // Another producer's root in the same table: not this producer's business.
+      table.hashed("other", "file.txt", 3, Instant.parse("2020-01-01T00:00:00Z"));
+
+      // While the producer is down:
+      write(tree.resolve("modified.txt"), "after, and longer");
+      Files.delete(tree.resolve("deleted.txt"));
+      Files.setLastModifiedTime(tree.resolve("touched.txt"), FileTime.from(Instant.parse("2021-06-01T00:00:00Z")));
+      write(tree.resolve("created.txt"), "new");
+      Files.delete(tree.resolve("nested/gone/with-its-dir.txt"));
+      Files.delete(tree.resolve("nested/gone"));
+
+      List<FileChangeEvent> second = restart(settings, log);
+      assertThat(kinds(second))
+          .containsExactlyInAnyOrderEntriesOf(
+              Map.of(
+                  "modified.txt", ChangeKind.FOUND,
+                  "touched.txt", ChangeKind.FOUND,
+                  "created.txt", ChangeKind.FOUND,
+                  "deleted.txt", ChangeKind.DELETED,
+                  "nested/gone/with-its-dir.txt", ChangeKind.DELETED,
+                  "vanished-meanwhile.txt", ChangeKind.DELETED));
+      assertThat(second).hasSize(6);
+      assertThat(second.getFirst().getEpoch()).isGreaterThan(first.getFirst().getEpoch());
+
+      // The consumer is behind: it handled everything but created.txt. A restart publishes that
+      // file again, and nothing else.
+      for (FileChangeEvent event : second) {
+        if (event.getKind() == ChangeKind.DELETED) {
+          table.tombstone(event.getRoot(), event.getPath());
+        } else if (!event.getPath().equals("created.txt")) {
+          table.hashed(event);
+        }
+      }
+      List<FileChangeEvent> third = restart(settings, log);
+      assertThat(kinds(third)).containsExactlyEntriesOf(Map.of("created.txt", ChangeKind.FOUND));
+
+      // The consumer caught up: a restart with nothing changed publishes nothing.
+      table.hashed(third.getFirst());
+      assertThat(restart(settings, log)).isEmpty();
+    }
+  }
+
+  private static EventLog startAndWait(TestCluster cluster, ProducerSettings settings, int events) {
+    try (FileProducer producer = FileProducer.start(settings, new SimpleMeterRegistry())) {
+      EventLog log = new EventLog(cluster, settings.eventsTopic());
+      ProducerIT.awaitIdle(producer);
+      assertThat(log.catchUp()).hasSize(events);
+      return log;
+    }
+  }
+
+  /** Starts the producer, waits until it is idle, stops it; returns the events it published. */
+  private static List<FileChangeEvent> restart(ProducerSettings settings, EventLog log) {
+    int before = log.catchUp().size();
+    try (FileProducer producer = FileProducer.start(settings, new SimpleMeterRegistry())) {
+      ProducerIT.awaitIdle(producer);
+    }
+    List<FileChangeEvent> all = log.catchUp();
+    return List.copyOf(all.subList(before, all.size()));
+  }
+
+  private static Map<String, ChangeKind> kinds(List<FileChangeEvent> events) {
+    return events.stream()
+        .collect(Collectors.toMap(FileChangeEvent::getPath, FileChangeEvent::getKind, (a, b) -> b));
+  }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.producer.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.producer;
+
+import org.jspecify.annotations.NullMarked;
