@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
@@ -42,9 +43,15 @@ public final class WatchdogAgentJar {
     manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
     manifest.getMainAttributes().putValue("Premain-Class", ParentWatchdog.class.getName());
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (JarOutputStream out = new JarOutputStream(bytes, manifest)) {
+    // Fixed entry times keep the jar's bytes stable, so an unchanged agent is not rewritten (the
+    // JarOutputStream constructor that takes a manifest would stamp it with the current time).
+    try (JarOutputStream out = new JarOutputStream(bytes)) {
+      JarEntry manifestEntry = new JarEntry(JarFile.MANIFEST_NAME);
+      manifestEntry.setTime(0);
+      out.putNextEntry(manifestEntry);
+      manifest.write(out);
+      out.closeEntry();
       JarEntry entry = new JarEntry(CLASS_ENTRY);
-      // A fixed time keeps the jar's bytes stable, so an unchanged agent is not rewritten.
       entry.setTime(0);
       out.putNextEntry(entry);
       out.write(classBytes());
