@@ -113,6 +113,7 @@ public final class HashingLoop implements AutoCloseable {
   public void run() throws InterruptedException {
     TopicSetup topics = new TopicSetup(admin, settings.bootstrapServers());
     topics.requireReachable();
+    requireRegistry();
     int partitions = topics.awaitTopic(settings.eventsTopic(), () -> stopping);
     if (stopping) {
       return;
@@ -149,6 +150,24 @@ public final class HashingLoop implements AutoCloseable {
       if (batch.backOff) {
         pause();
       }
+    }
+  }
+
+  /**
+   * Registers (or looks up) the result schema before anything is read: an unreachable registry or
+   * an incompatible schema stops the start with one line, after the serde's bounded retries.
+   */
+  private void requireRegistry() {
+    try {
+      resultSerializer.prepare(settings.hashesTopic(), HashResult.getClassSchema());
+    } catch (org.apache.kafka.common.errors.SerializationException e) {
+      String reason = String.valueOf(e.getMessage());
+      throw new ConsumerStoppedException(
+          switch (io.hashstream.schemas.serde.SerdeFailures.classify(e)) {
+            case TRANSIENT -> "cannot reach the schema registry at " + settings.schemaRegistryUrl() + ": " + reason;
+            case BAD_RECORD, OTHER -> "the schema registry refused the result schema: " + reason;
+          },
+          e);
     }
   }
 

@@ -41,6 +41,11 @@ public final class TopicSetup {
 
   /** Fails within 30 s, naming the address, if no broker answers. */
   public void requireReachable() throws InterruptedException {
+    // Plain TCP first: a Kafka client would log a warning for every refused connection.
+    if (!anyBootstrapAccepts(bootstrapServers, REACH_TIMEOUT)) {
+      throw new ConsumerStoppedException(
+          "cannot reach Kafka at " + bootstrapServers + " within " + REACH_TIMEOUT.toSeconds() + " s");
+    }
     try {
       admin.describeCluster().nodes().get(REACH_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (TimeoutException e) {
@@ -83,6 +88,38 @@ public final class TopicSetup {
       Thread.sleep(1_000);
     }
     return 0;
+  }
+
+  /** Whether some bootstrap address accepts a TCP connection before {@code timeout}. */
+  static boolean anyBootstrapAccepts(String servers, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      for (String server : servers.split(",", -1)) {
+        String address = server.strip();
+        int colon = address.lastIndexOf(':');
+        if (colon <= 0) {
+          // Not host:port: let the Kafka client report it.
+          return true;
+        }
+        String host = address.substring(0, colon).replace("[", "").replace("]", "");
+        int port;
+        try {
+          port = Integer.parseInt(address.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          return true;
+        }
+        try (java.net.Socket socket = new java.net.Socket()) {
+          socket.connect(new java.net.InetSocketAddress(host, port), 1_000);
+          return true;
+        } catch (java.io.IOException e) {
+          // Not this one (yet).
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(500);
+    }
   }
 
   private static String causeOf(ExecutionException e) {
