@@ -48,8 +48,7 @@ public final class KafkaBroker implements LocalService {
   private final Distribution distribution;
   private final Path agentJar;
   private final AotCache aotCache;
-  private @Nullable ChildProcess child;
-  private AotCache.@Nullable Plan aotPlan;
+  private @Nullable RunningChild running;
 
   public KafkaBroker(
       RuntimeSettings settings,
@@ -115,8 +114,7 @@ public final class KafkaBroker implements LocalService {
             JavaCommand.of(agentJar, directory, jvmFlags, List.of("-cp", classpath, "kafka.Kafka", serverProperties.toString())),
             directory.kafka(),
             logDirectory().resolve("console.log"));
-    child = started;
-    aotPlan = plan;
+    running = new RunningChild(started, aotCache, plan, pidFile());
     Files.writeString(pidFile(), Long.toString(started.pid()), StandardCharsets.US_ASCII);
     LOG.info("Kafka broker starting (pid {}), logs in {}", started.pid(), logDirectory());
   }
@@ -204,38 +202,33 @@ public final class KafkaBroker implements LocalService {
 
   @Override
   public void requestStop() {
-    ChildProcess started = child;
-    if (started != null) {
-      started.requestStop();
+    RunningChild current = running;
+    if (current != null) {
+      current.requestStop();
     }
   }
 
   @Override
   public boolean serving() {
-    ChildProcess started = child;
-    return started != null && started.isAlive() && Ports.accepts(settings.kafkaPort());
+    RunningChild current = running;
+    return current != null && current.serving(settings.kafkaPort());
   }
 
   @Override
   public void stop() throws IOException {
-    ChildProcess started = child;
-    AotCache.Plan plan = aotPlan;
-    if (started == null || plan == null) {
+    RunningChild current = running;
+    if (current == null) {
       return;
     }
-    child = null;
-    aotPlan = null;
-    Duration grace = plan instanceof AotCache.Plan.Train ? TRAINING_STOP_GRACE : STOP_GRACE;
-    boolean clean = started.stop(grace);
-    aotCache.finish(plan, clean);
-    Files.deleteIfExists(pidFile());
+    running = null;
+    current.stop(STOP_GRACE, TRAINING_STOP_GRACE);
   }
 
   private ChildProcess requireStarted() {
-    ChildProcess started = child;
-    if (started == null) {
+    RunningChild current = running;
+    if (current == null) {
       throw new IllegalStateException("the broker was not started");
     }
-    return started;
+    return current.process();
   }
 }

@@ -31,8 +31,7 @@ public final class SchemaRegistry implements LocalService {
   private final Distribution distribution;
   private final Path agentJar;
   private final AotCache aotCache;
-  private @Nullable ChildProcess child;
-  private AotCache.@Nullable Plan aotPlan;
+  private @Nullable RunningChild running;
 
   public SchemaRegistry(
       RuntimeSettings settings,
@@ -100,18 +99,18 @@ public final class SchemaRegistry implements LocalService {
             JavaCommand.of(agentJar, directory, flags, List.of("-jar", jar.toString())),
             home,
             home.resolve("logs").resolve("console.log"));
-    child = started;
-    aotPlan = plan;
+    running = new RunningChild(started, aotCache, plan, pidFile());
     Files.writeString(pidFile(), Long.toString(started.pid()), StandardCharsets.US_ASCII);
     LOG.info("schema registry starting (pid {}), logs in {}", started.pid(), started.consoleLog());
   }
 
   @Override
   public void awaitReady(Instant deadline) throws InterruptedException {
-    ChildProcess started = child;
-    if (started == null) {
+    RunningChild current = running;
+    if (current == null) {
       throw new IllegalStateException("the registry was not started");
     }
+    ChildProcess started = current.process();
     URI subjects = URI.create(settings.schemaRegistryUrl() + "/subjects");
     try (HttpClient http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
@@ -133,30 +132,25 @@ public final class SchemaRegistry implements LocalService {
 
   @Override
   public void requestStop() {
-    ChildProcess started = child;
-    if (started != null) {
-      started.requestStop();
+    RunningChild current = running;
+    if (current != null) {
+      current.requestStop();
     }
   }
 
   @Override
   public boolean serving() {
-    ChildProcess started = child;
-    return started != null && started.isAlive() && Ports.accepts(settings.registryPort());
+    RunningChild current = running;
+    return current != null && current.serving(settings.registryPort());
   }
 
   @Override
   public void stop() throws IOException {
-    ChildProcess started = child;
-    AotCache.Plan plan = aotPlan;
-    if (started == null || plan == null) {
+    RunningChild current = running;
+    if (current == null) {
       return;
     }
-    child = null;
-    aotPlan = null;
-    Duration grace = plan instanceof AotCache.Plan.Train ? TRAINING_STOP_GRACE : STOP_GRACE;
-    boolean clean = started.stop(grace);
-    aotCache.finish(plan, clean);
-    Files.deleteIfExists(pidFile());
+    running = null;
+    current.stop(STOP_GRACE, TRAINING_STOP_GRACE);
   }
 }
