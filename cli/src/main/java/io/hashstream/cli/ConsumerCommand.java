@@ -4,8 +4,6 @@ import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.HashingConsumer;
 import io.hashstream.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -145,15 +143,6 @@ final class ConsumerCommand implements Callable<Integer> {
   }
 
   private String instanceId() {
-    String chosen = instanceId;
-    if (chosen != null && !chosen.isBlank()) {
-      return chosen;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      throw new UserErrors.UsageException(
-          "the host name is unknown; give this instance a name with --instance-id");
-    }
+    return StableIds.orHostName(instanceId, "--instance-id");
   }
 }

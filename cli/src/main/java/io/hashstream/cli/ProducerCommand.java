@@ -11,8 +11,6 @@ import io.hashstream.producer.WatchedRoot;
 import io.hashstream.schemas.Topics;
 import java.io.Console;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -208,15 +206,7 @@ final class ProducerCommand implements Callable<Integer> {
   }
 
   private String producerId() {
-    String chosen = producerId;
-    if (chosen != null && !chosen.isBlank()) {
-      return chosen;
-    }
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      throw new UserErrors.UsageException("the host name is unknown; name this producer with --producer-id");
-    }
+    return StableIds.orHostName(producerId, "--producer-id");
   }
 
   /** On a terminal, a status line rewritten in place; otherwise progress goes to the log. */

@@ -90,10 +90,17 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
         String.format(Locale.ROOT, "%.1f", runtime.startupTime().toMillis() / 1000.0),
         runtime.bootstrapServers(),
         runtime.schemaRegistryUrl());
-    pipeline.startPrinter(out);
-    pipeline.startProducer(directories);
-    for (int i = 1; i <= consumers; i++) {
-      pipeline.startConsumer("up-" + i, directories);
+    try {
+      pipeline.startPrinter(out);
+      pipeline.startProducer(directories);
+      for (int i = 1; i <= consumers; i++) {
+        pipeline.startConsumer("up-" + i, directories);
+      }
+    } catch (RuntimeException e) {
+      // A part that cannot start stops what did: the runtime's children are not left to the
+      // watchdog.
+      pipeline.stop();
+      throw e;
     }
     LOG.info("watching {}; Ctrl-C stops", directories);
     pipeline.awaitFailure();
@@ -158,7 +165,10 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
       try {
         producer = FileProducer.start(settings, registry, ProgressListener.log());
       } catch (ProducerException e) {
-        throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
+        if (e.isConfiguration()) {
+          throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
+        }
+        throw e;
       }
     }
 

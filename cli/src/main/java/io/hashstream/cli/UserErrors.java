@@ -1,6 +1,7 @@
 package io.hashstream.cli;
 
 import io.hashstream.consumer.ConsumerStoppedException;
+import io.hashstream.producer.ProducerException;
 import io.hashstream.runtime.LocalRuntimeException;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,7 @@ final class UserErrors {
     return switch (e) {
       case LocalRuntimeException runtime -> text;
       case ConsumerStoppedException stopped -> text;
+      case ProducerException producer -> text;
       case UsageException usage -> text;
       case InterruptedException interrupted -> "interrupted";
       default -> e.getClass().getSimpleName() + ": " + text + " (run with --verbose for details)";
