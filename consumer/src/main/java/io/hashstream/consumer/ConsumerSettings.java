@@ -24,6 +24,8 @@ import java.util.Map;
  * @param maxBatchTime a transaction is committed once its hashing took this long
  * @param transactionTimeout the transaction timeout; short, so a crashed instance's open transaction
  *     never stalls {@code read_committed} readers for long
+ * @param hashingThreads how many threads hash files, each with its own digest and read buffer
+ * @param unknownRoots what to do with an event for a root that is not in {@code roots}
  */
 public record ConsumerSettings(
     String bootstrapServers,
@@ -36,12 +38,16 @@ public record ConsumerSettings(
     Map<String, String> clientProperties,
     int maxBatchRecords,
     Duration maxBatchTime,
-    Duration transactionTimeout) {
+    Duration transactionTimeout,
+    int hashingThreads,
+    UnknownRootPolicy unknownRoots) {
 
   public static final String DEFAULT_GROUP = "hashstream-consumer";
   public static final int DEFAULT_MAX_BATCH_RECORDS = 500;
   public static final Duration DEFAULT_MAX_BATCH_TIME = Duration.ofSeconds(2);
   public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
+  /** The most hashing threads an instance takes: more only adds memory and contention. */
+  public static final int MAX_HASHING_THREADS = 256;
 
   public ConsumerSettings {
     requireText(bootstrapServers, "bootstrap servers");
@@ -68,6 +74,10 @@ public record ConsumerSettings(
     if (transactionTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("the transaction timeout must be at least a second");
     }
+    if (hashingThreads < 1 || hashingThreads > MAX_HASHING_THREADS) {
+      throw new IllegalArgumentException(
+          "the hashing threads must be between 1 and " + MAX_HASHING_THREADS + ", not " + hashingThreads);
+    }
   }
 
   /** Settings with the defaults for everything but the connection, identity and roots. */
@@ -84,37 +94,56 @@ public record ConsumerSettings(
         Map.of(),
         DEFAULT_MAX_BATCH_RECORDS,
         DEFAULT_MAX_BATCH_TIME,
-        DEFAULT_TRANSACTION_TIMEOUT);
+        DEFAULT_TRANSACTION_TIMEOUT,
+        defaultHashingThreads(),
+        UnknownRootPolicy.HOLD);
   }
 
   public ConsumerSettings withGroup(String group) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, group, instanceId, roots, eventsTopic, hashesTopic,
-        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout);
+        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, unknownRoots);
   }
 
   public ConsumerSettings withTopics(String events, String hashes) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, events, hashes,
-        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout);
+        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, unknownRoots);
   }
 
   public ConsumerSettings withClientProperties(Map<String, String> properties) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
-        properties, maxBatchRecords, maxBatchTime, transactionTimeout);
+        properties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, unknownRoots);
   }
 
   public ConsumerSettings withTransactionTimeout(Duration timeout) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
-        clientProperties, maxBatchRecords, maxBatchTime, timeout);
+        clientProperties, maxBatchRecords, maxBatchTime, timeout, hashingThreads, unknownRoots);
   }
 
   public ConsumerSettings withBatch(int records, Duration time) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
-        clientProperties, records, time, transactionTimeout);
+        clientProperties, records, time, transactionTimeout, hashingThreads, unknownRoots);
+  }
+
+  public ConsumerSettings withHashingThreads(int threads) {
+    return new ConsumerSettings(
+        bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
+        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, threads, unknownRoots);
+  }
+
+  public ConsumerSettings withUnknownRoots(UnknownRootPolicy policy) {
+    return new ConsumerSettings(
+        bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
+        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, policy);
+  }
+
+  /** One hashing thread per processor: hashing is CPU-bound once files are in the page cache. */
+  public static int defaultHashingThreads() {
+    return Math.min(Runtime.getRuntime().availableProcessors(), MAX_HASHING_THREADS);
   }
 
   /** Where events that can never be processed go: {@code <events topic>.dlq}. */

@@ -79,8 +79,7 @@ class HashingConsumerIT {
             .withTopics(topics[0], topics[1]);
     try (ConsumerRunner consumer = new ConsumerRunner(settings);
         HashTable table = new HashTable(cluster, topics[1])) {
-      int total = expected.values().stream().mapToInt(List::size).sum();
-      await().atMost(DEADLINE).until(() -> table.poll().size() >= total);
+      await().atMost(DEADLINE).until(() -> Tables.allAnswered(table.poll(), expected));
       assertThat(consumer.failure()).isNull();
 
       Tables.assertExactlyOnce(table.poll(), expected);
@@ -248,8 +247,7 @@ class HashingConsumerIT {
         // Scaling out: the group moves partitions to the new instance while the first keeps going.
         await().atMost(DEADLINE).until(() -> two.assignedPartitions() > 0);
         sendWave(events, random, expected, 150, 300);
-        int total = expected.values().stream().mapToInt(List::size).sum();
-        await().atMost(DEADLINE).until(() -> table.poll().size() >= total);
+        await().atMost(DEADLINE).until(() -> Tables.allAnswered(table.poll(), expected));
         assertThat(one.failure()).isNull();
         assertThat(two.failure()).isNull();
         Tables.assertExactlyOnce(table.poll(), expected);
@@ -277,18 +275,18 @@ class HashingConsumerIT {
         ConsumerRunner consumer = new ConsumerRunner(settings);
         HashTable table = new HashTable(cluster, topics[1])) {
       // A writer appends while events for the file keep coming, as a producer would send them.
+      Map<String, List<Long>> expected = new HashMap<>();
       for (int round = 0; round < 40; round++) {
         byte[] chunk = new byte[64 * 1024 + random.nextInt(256 * 1024)];
         random.nextBytes(chunk);
         Files.write(file, chunk, java.nio.file.StandardOpenOption.APPEND);
-        events.send("t", root, "growing.log", ChangeKind.MODIFIED);
+        record(expected, "t/growing.log", events.send("t", root, "growing.log", ChangeKind.MODIFIED));
       }
-      events.send("t", root, "growing.log", ChangeKind.MODIFIED);
+      record(expected, "t/growing.log", events.send("t", root, "growing.log", ChangeKind.MODIFIED));
       byte[] finalDigest = Tables.sha256(file);
-      await()
-          .atMost(DEADLINE)
-          .until(() -> table.poll().size() >= 41);
+      await().atMost(DEADLINE).until(() -> Tables.allAnswered(table.poll(), expected));
       assertThat(consumer.failure()).isNull();
+      Tables.assertExactlyOnce(table.poll(), expected);
       assertThat(table.poll())
           .extracting(entry -> value(entry).getStatus())
           .isSubsetOf(HashStatus.HASHED, HashStatus.UNSTABLE);

@@ -1,6 +1,10 @@
 package io.hashstream.consumer.internal;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +25,12 @@ public final class ConsumerMetrics {
   private final Counter transactionsAborted;
   private final Counter unknownRoot;
   private final AtomicInteger assignedPartitions;
+  private final AtomicInteger uncommittedEvents;
+  private final AtomicInteger pausedPartitions;
+  private final DistributionSummary transactionEvents;
+  private final Counter covered;
+  private final Counter revoked;
+  private final Counter registryUnavailable;
 
   private final MeterRegistry registry;
 
@@ -41,6 +51,21 @@ public final class ConsumerMetrics {
     unknownRoot = Counter.builder("hashstream.consumer.events.unknown.root").register(registry);
     assignedPartitions =
         registry.gauge("hashstream.consumer.partitions.assigned", new AtomicInteger());
+    uncommittedEvents = registry.gauge("hashstream.consumer.events.uncommitted", new AtomicInteger());
+    pausedPartitions = registry.gauge("hashstream.consumer.partitions.paused", new AtomicInteger());
+    transactionEvents =
+        DistributionSummary.builder("hashstream.consumer.transaction.events")
+            .description("Events answered per committed transaction (the batch size)")
+            .register(registry);
+    covered =
+        Counter.builder("hashstream.consumer.events.covered")
+            .description("Events answered by the result of a newer event of the same key")
+            .register(registry);
+    revoked = Counter.builder("hashstream.consumer.partitions.revoked").register(registry);
+    registryUnavailable =
+        Counter.builder("hashstream.consumer.registry.unavailable")
+            .description("Reads and commits put off because the schema registry could not be reached")
+            .register(registry);
   }
 
   private static Counter outcomeCounter(MeterRegistry registry, String outcome) {
@@ -79,9 +104,42 @@ public final class ConsumerMetrics {
     unknownRoot.increment();
   }
 
-  void committed(int results, long nanos) {
+  void committed(int results, int events, long nanos) {
     resultsCommitted.increment(results);
+    transactionEvents.record(events);
     commitTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void covered() {
+    covered.increment();
+  }
+
+  void revoked(int partitions) {
+    revoked.increment(partitions);
+  }
+
+  void registryUnavailable() {
+    registryUnavailable.increment();
+  }
+
+  void inFlight(int uncommitted, int paused) {
+    uncommittedEvents.set(uncommitted);
+    pausedPartitions.set(paused);
+  }
+
+  /**
+   * The Kafka clients' own metrics, consumer lag ({@code kafka.consumer.fetch.manager.records.lag})
+   * among them; closed with the clients.
+   */
+  AutoCloseable bindClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {
+    KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
+    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+    consumerMetrics.bindTo(registry);
+    producerMetrics.bindTo(registry);
+    return () -> {
+      consumerMetrics.close();
+      producerMetrics.close();
+    };
   }
 
   void aborted() {

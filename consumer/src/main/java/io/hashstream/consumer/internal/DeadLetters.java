@@ -14,7 +14,9 @@ final class DeadLetters {
     UNDECODABLE("undecodable"),
     NO_VALUE("no-value"),
     UNSAFE_PATH("unsafe-path"),
-    KEY_MISMATCH("key-mismatch");
+    KEY_MISMATCH("key-mismatch"),
+    /** Only with {@code UnknownRootPolicy.DEAD_LETTER}: the root is served by another group. */
+    UNKNOWN_ROOT("unknown-root");
 
     private final String code;
 

@@ -29,11 +29,18 @@ public final class FileHashing implements AutoCloseable {
     Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(900), Duration.ofMillis(2700)
   };
 
-  private final Sha256Hasher hasher = new Sha256Hasher();
+  private final Sha256Hasher hasher;
   private final FileOpener opener;
 
   public FileHashing(FileOpener opener) {
     this.opener = opener;
+    this.hasher = new Sha256Hasher();
+  }
+
+  /** Hashing that shows every read buffer to {@code watch}, which may cancel the file's hash. */
+  public FileHashing(FileOpener opener, ReadWatch watch) {
+    this.opener = opener;
+    this.hasher = new Sha256Hasher(watch);
   }
 
   /** How files are opened here, for the start-up log. */
@@ -58,7 +65,11 @@ public final class FileHashing implements AutoCloseable {
     }
   }
 
-  /** Hashes {@code relativePath} under {@code root}. */
+  /**
+   * Hashes {@code relativePath} under {@code root}.
+   *
+   * @throws java.util.concurrent.CancellationException when the {@link ReadWatch} cancels it
+   */
   public HashOutcome hash(RootDirectory root, String relativePath, Expected expected)
       throws InterruptedException {
     int staleWaits = 0;

@@ -2,22 +2,28 @@ package io.hashstream.consumer.internal;
 
 import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.ConsumerStoppedException;
+import io.hashstream.consumer.internal.nativeio.FileOpener;
+import io.hashstream.consumer.internal.nativeio.RootDirectory;
 import io.hashstream.schemas.FileKey;
 import io.hashstream.schemas.avro.FileChangeEvent;
 import io.hashstream.schemas.avro.HashResult;
 import io.hashstream.schemas.serde.AvroSerializer;
+import io.hashstream.schemas.serde.SerdeFailures;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
-import io.hashstream.consumer.internal.nativeio.FileOpener;
-import io.hashstream.consumer.internal.nativeio.RootDirectory;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,28 +34,37 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import java.nio.charset.StandardCharsets;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The poll thread: the only thread that touches the Kafka consumer and the transactional producer.
  *
- * <p>Each round polls, hashes the polled events in offset order per partition (bounded by a record
- * count and a time), then begins a transaction, sends the results, sends the offsets after the
- * finished records with the consumer's group metadata (KIP-447), and commits. No {@code poll()}
+ * <p>It decodes each polled event and hands the file to {@link HashWorkers}, never waiting on a
+ * hash. Per partition, records settle in any order but are committed in offset order: each
+ * transaction carries, per partition, the answers of the longest settled run of records after the
+ * last commit, in offset order, with the offset after that run (KIP-447: the consumer's group
+ * metadata). A transaction is committed once it holds {@code maxBatchRecords} answers, once
+ * nothing is left to hash, or {@code maxBatchTime} after its first answer. No {@code poll()}
  * happens between begin and commit, so a rebalance never meets an open transaction. A failed
- * transaction is aborted and every partition rewound to its committed offset; nothing a failed
- * transaction wrote is visible to {@code read_committed} readers, and nothing it covered is
- * skipped.
+ * transaction is aborted, every hash in flight cancelled, and every partition rewound to its
+ * committed offset: nothing a failed transaction wrote is visible to {@code read_committed}
+ * readers, and nothing it covered is skipped.
+ *
+ * <p>A partition whose uncommitted records reach {@code maxBatchRecords} (its oldest file is huge,
+ * say) is paused, and all are once twice that many are uncommitted: memory stays bounded while
+ * the poll thread keeps polling, so the instance stays in its group however long a file takes, and
+ * the other partitions keep committing.
  */
 public final class HashingLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HashingLoop.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+  /** While hashes are in flight: how long to wait for one to finish before polling again. */
+  private static final Duration COMPLETION_WAIT = Duration.ofMillis(20);
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
@@ -65,11 +80,21 @@ public final class HashingLoop implements AutoCloseable {
   private final ResultRecords results;
   /** Each root's directory descriptor, opened once; closed after the loop ended. */
   private final Map<String, RootDirectory> roots;
-  private final FileHashing hashing = new FileHashing(FileOpener.forThisPlatform());
+  /** Tasks the hashing threads finished, for the poll thread. */
+  private final BlockingQueue<HashTask> completions = new LinkedBlockingQueue<>();
+  private final HashWorkers workers;
+  /** Poll thread only: the assigned partitions' uncommitted records. */
+  private final Map<TopicPartition, PartitionWork> works = new HashMap<>();
   private final RateLimitedLog unknownRoots = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private final RateLimitedLog deadLetterWarnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
+  private final RateLimitedLog transientWarnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
+  private final AutoCloseable clientMetrics;
   private volatile boolean stopping;
   private Duration backoff = MIN_BACKOFF;
+  /** When the oldest uncommitted answer settled ({@link System#nanoTime}); valid while any is ready. */
+  private long firstReadyNanos;
+  /** A transient registry failure while serializing results: no commit before this time. */
+  private long commitNotBefore = System.nanoTime();
 
   public HashingLoop(ConsumerSettings settings, ConsumerMetrics metrics) {
     this.settings = settings;
@@ -87,6 +112,13 @@ public final class HashingLoop implements AutoCloseable {
     this.deadLetters = new DeadLetters(settings.deadLetterTopic());
     this.decoder = new EventDecoder(KafkaMaps.serde(settings));
     this.results = new ResultRecords(settings.hashesTopic(), settings.instanceId(), Clock.systemUTC());
+    this.clientMetrics = metrics.bindClients(consumer, producer);
+    this.workers =
+        new HashWorkers(
+            settings.hashingThreads(),
+            "hashstream-" + settings.instanceId(),
+            ReadThrottle.fromSystemProperty(),
+            completions::add);
   }
 
   private static Map<String, RootDirectory> openRoots(Map<String, Path> roots) {
@@ -103,7 +135,7 @@ public final class HashingLoop implements AutoCloseable {
     return Map.copyOf(map);
   }
 
-  /** Asks the loop to finish its round and return; safe from any thread. */
+  /** Asks the loop to commit what is finished and return; safe from any thread. */
   public void stop() {
     stopping = true;
     consumer.wakeup();
@@ -127,7 +159,7 @@ public final class HashingLoop implements AutoCloseable {
     }
     FileOpener.nativeUnavailable()
         .ifPresent(reason -> LOG.warn("files are opened through the checked Java path: {}", reason));
-    LOG.info("files are opened {}", hashing.description());
+    LOG.info("files are opened {}, by {} hashing threads", workers.description(), settings.hashingThreads());
     consumer.subscribe(List.of(settings.eventsTopic()), new Rebalances());
     LOG.info(
         "consumer {} hashing {} in group {} into {}",
@@ -135,22 +167,38 @@ public final class HashingLoop implements AutoCloseable {
         settings.eventsTopic(),
         settings.groupId(),
         settings.hashesTopic());
-    while (!stopping) {
-      ConsumerRecords<byte[], byte[]> records;
-      try {
-        records = consumer.poll(POLL_TIMEOUT);
-      } catch (WakeupException e) {
-        continue;
+    try {
+      while (!stopping) {
+        round();
       }
-      if (records.isEmpty()) {
-        continue;
-      }
-      Batch batch = hash(records);
-      commit(batch);
-      if (batch.backOff) {
-        pause();
+      commitWhatIsFinished();
+    } finally {
+      // Whatever is still hashing is not wanted: the hashing threads drop it at their next buffer.
+      works.values().forEach(PartitionWork::abandon);
+      works.clear();
+    }
+  }
+
+  private void round() throws InterruptedException {
+    boolean inFlight = pendingCount() > 0;
+    ConsumerRecords<byte[], byte[]> records;
+    try {
+      records = consumer.poll(inFlight ? Duration.ZERO : POLL_TIMEOUT);
+    } catch (WakeupException e) {
+      return;
+    }
+    dispatch(records);
+    if (records.isEmpty() && inFlight) {
+      HashTask finished = completions.poll(COMPLETION_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+      if (finished != null) {
+        completed(finished);
       }
     }
+    collectSettled();
+    if (commitDue()) {
+      commit();
+    }
+    adjustPauses();
   }
 
   /**
@@ -160,10 +208,10 @@ public final class HashingLoop implements AutoCloseable {
   private void requireRegistry() {
     try {
       resultSerializer.prepare(settings.hashesTopic(), HashResult.getClassSchema());
-    } catch (org.apache.kafka.common.errors.SerializationException e) {
+    } catch (SerializationException e) {
       String reason = String.valueOf(e.getMessage());
       throw new ConsumerStoppedException(
-          switch (io.hashstream.schemas.serde.SerdeFailures.classify(e)) {
+          switch (SerdeFailures.classify(e)) {
             case TRANSIENT -> "cannot reach the schema registry at " + settings.schemaRegistryUrl() + ": " + reason;
             case BAD_RECORD, OTHER -> "the schema registry refused the result schema: " + reason;
           },
@@ -171,107 +219,127 @@ public final class HashingLoop implements AutoCloseable {
     }
   }
 
-  private Batch hash(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
-    Batch batch = new Batch();
-    long deadline = System.nanoTime() + settings.maxBatchTime().toNanos();
-    boolean cut = false;
+  private void dispatch(ConsumerRecords<byte[], byte[]> records) {
     for (TopicPartition partition : records.partitions()) {
+      PartitionWork work = works.computeIfAbsent(partition, PartitionWork::new);
       for (ConsumerRecord<byte[], byte[]> record : records.records(partition)) {
-        if (cut || stopping) {
-          batch.resumeAt(partition, record.offset());
+        if (!take(work, record)) {
+          // The rest of this poll's records of the partition are read again from here.
+          consumer.seek(partition, record.offset());
           break;
-        }
-        Step step = handle(record);
-        switch (step) {
-          case Step.Finished finished -> {
-            finished.result().ifPresent(batch.results::add);
-            finished.deadLetter().ifPresent(batch.deadLetters::add);
-            batch.finished(partition, record.offset());
-          }
-          case Step.RetryLater retry -> {
-            batch.resumeAt(partition, record.offset());
-            batch.backOff = true;
-            cut = true;
-          }
-          case Step.Hold hold -> {
-            batch.resumeAt(partition, record.offset());
-            batch.hold.add(partition);
-          }
-        }
-        if (step instanceof Step.Hold) {
-          break;
-        }
-        if (System.nanoTime() > deadline) {
-          cut = true;
         }
       }
     }
-    return batch;
   }
 
-  /** What became of one record. */
-  private sealed interface Step {
-    record Finished(
-        Optional<ProducerRecord<String, HashResult>> result,
-        Optional<ProducerRecord<byte[], byte[]>> deadLetter)
-        implements Step {
-      static Finished with(Optional<ProducerRecord<String, HashResult>> result) {
-        return new Finished(result, Optional.empty());
-      }
-
-      static Finished deadLetter(ProducerRecord<byte[], byte[]> copy) {
-        return new Finished(Optional.empty(), Optional.of(copy));
-      }
-    }
-
-    record RetryLater() implements Step {}
-
-    record Hold() implements Step {}
-  }
-
-  private Step handle(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
+  /** Takes one record into its partition's work; false if the partition must stop before it. */
+  private boolean take(PartitionWork work, ConsumerRecord<byte[], byte[]> record) {
     EventDecoder.Decoded decoded = decoder.decode(record);
     return switch (decoded) {
       case EventDecoder.Decoded.Transient failure -> {
-        LOG.warn("the schema registry cannot be reached; retrying: {}", failure.cause().getMessage());
-        yield new Step.RetryLater();
+        Duration wait = work.retryLater(System.nanoTime());
+        transientWarnings.warn(
+            "registry",
+            "the schema registry cannot be reached; {} waits {} ms before reading offset {} again: {}",
+            work.partition(),
+            wait.toMillis(),
+            record.offset(),
+            String.valueOf(failure.cause().getMessage()));
+        metrics.registryUnavailable();
+        yield false;
       }
-      case EventDecoder.Decoded.Bad bad -> deadLetter(record, bad.code(), bad.reason());
-      case EventDecoder.Decoded.Event event -> hashEvent(record, event.event(), event.key());
+      case EventDecoder.Decoded.Bad bad -> {
+        work.decoded();
+        work.answered(new PendingRecord.Answered(record.offset(), deadLetter(record, bad.code(), bad.reason())));
+        yield true;
+      }
+      case EventDecoder.Decoded.Event event -> {
+        work.decoded();
+        yield takeEvent(work, record, event.event(), event.key());
+      }
     };
   }
 
-  private Step hashEvent(ConsumerRecord<byte[], byte[]> record, FileChangeEvent event, FileKey key)
-      throws InterruptedException {
+  private boolean takeEvent(
+      PartitionWork work, ConsumerRecord<byte[], byte[]> record, FileChangeEvent event, FileKey key) {
     RootDirectory root = roots.get(key.root());
-    if (root == null) {
-      metrics.unknownRoot();
-      unknownRoots.error(
-          key.root(),
-          "events for the root '{}' arrive at {}-{} but this instance has no directory for it"
-              + " (--root {}=DIR); the partition is held at offset {} until it is configured",
-          key.root(),
-          record.topic(),
-          record.partition(),
-          key.root(),
-          record.offset());
-      return new Step.Hold();
+    if (root != null) {
+      work.hash(new HashTask(record, event, key, root, work, HashTask.State.WAITING), workers::submit);
+      return true;
     }
-    long started = System.nanoTime();
-    HashOutcome outcome =
-        hashing.hash(root, key.path(), new FileHashing.Expected(event.getSize(), event.getModified()));
-    metrics.outcome(outcome, System.nanoTime() - started);
-    if (outcome instanceof HashOutcome.Refused refused) {
-      return deadLetter(
-          record, DeadLetters.Reason.UNSAFE_PATH, "refused the path " + key + ": " + refused.reason());
+    metrics.unknownRoot();
+    return switch (settings.unknownRoots()) {
+      case HOLD -> {
+        unknownRoots.error(
+            key.root(),
+            "events for the root '{}' arrive at {}-{} but this instance has no directory for it"
+                + " (--root {}=DIR); the partition is held at offset {} until it is configured",
+            key.root(),
+            record.topic(),
+            record.partition(),
+            key.root(),
+            record.offset());
+        work.hold();
+        yield false;
+      }
+      case DEAD_LETTER -> {
+        String detail = "this instance has no directory for the root '" + key.root() + "'";
+        work.answered(
+            new PendingRecord.Answered(record.offset(), deadLetter(record, DeadLetters.Reason.UNKNOWN_ROOT, detail)));
+        yield true;
+      }
+    };
+  }
+
+  /** A finished task: the next event of its key may be hashed now. */
+  private void completed(HashTask task) {
+    PartitionWork work = works.get(task.owner().partition());
+    if (work == task.owner()) {
+      work.completed(task, workers::submit);
     }
-    ResultRecords.Source source =
-        new ResultRecords.Source(event.getEventId(), record.topic(), record.partition(), record.offset());
-    return Step.Finished.with(results.of(key, source, outcome));
+  }
+
+  private void collectSettled() {
+    for (HashTask task; (task = completions.poll()) != null; ) {
+      completed(task);
+    }
+    boolean wasEmpty = readyCount() == 0;
+    works.values().forEach(work -> work.collectSettled(this::answer));
+    if (wasEmpty && readyCount() > 0) {
+      firstReadyNanos = System.nanoTime();
+    }
+  }
+
+  /** What a settled record adds to the transaction. */
+  private Output answer(PendingRecord record) {
+    return switch (record) {
+      case PendingRecord.Answered answered -> answered.output();
+      case HashTask task -> {
+        if (task.state() == HashTask.State.COVERED) {
+          metrics.covered();
+          yield new Output.Covered();
+        }
+        HashOutcome outcome = task.outcome();
+        metrics.outcome(outcome, task.hashNanos());
+        ConsumerRecord<byte[], byte[]> source = task.record();
+        if (outcome instanceof HashOutcome.Refused refused) {
+          yield deadLetter(
+              source,
+              DeadLetters.Reason.UNSAFE_PATH,
+              "refused the path " + task.key() + ": " + refused.reason());
+        }
+        ResultRecords.Source from =
+            new ResultRecords.Source(
+                task.event().getEventId(), source.topic(), source.partition(), source.offset());
+        yield results.of(task.key(), from, outcome)
+            .<Output>map(Output.Result::new)
+            .orElseGet(Output.Nothing::new);
+      }
+    };
   }
 
   /** A record that will never be processed: copied to the dead-letter topic with the offsets. */
-  private Step deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetters.Reason reason, String detail) {
+  private Output deadLetter(ConsumerRecord<byte[], byte[]> record, DeadLetters.Reason reason, String detail) {
     metrics.deadLettered(reason.code());
     deadLetterWarnings.warn(
         reason.code(),
@@ -282,26 +350,91 @@ public final class HashingLoop implements AutoCloseable {
         deadLetters.topic(),
         reason.code(),
         detail);
-    return Step.Finished.deadLetter(deadLetters.of(record, reason, detail));
+    return new Output.DeadLetter(deadLetters.of(record, reason, detail));
   }
 
-  private void commit(Batch batch) throws InterruptedException {
-    if (batch.offsets.isEmpty()) {
-      reposition(batch);
+  private int pendingCount() {
+    int count = 0;
+    for (PartitionWork work : works.values()) {
+      count += work.pendingCount();
+    }
+    return count;
+  }
+
+  private int readyCount() {
+    int count = 0;
+    for (PartitionWork work : works.values()) {
+      count += work.readyCount();
+    }
+    return count;
+  }
+
+  private boolean commitDue() {
+    int ready = readyCount();
+    if (ready == 0) {
+      return false;
+    }
+    long now = System.nanoTime();
+    if (now - commitNotBefore < 0) {
+      return false;
+    }
+    return ready >= settings.maxBatchRecords()
+        || pendingCount() == 0
+        || now - firstReadyNanos >= settings.maxBatchTime().toNanos();
+  }
+
+  /** On a stop or a revocation: commits the answers that are ready, now. */
+  private void commitWhatIsFinished() throws InterruptedException {
+    collectSettled();
+    if (readyCount() > 0) {
+      commit();
+    }
+  }
+
+  private void commit() throws InterruptedException {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    List<ProducerRecord<byte[], byte[]>> sends = new ArrayList<>();
+    int answered = 0;
+    int resultCount = 0;
+    try {
+      for (PartitionWork work : works.values()) {
+        OptionalLong offset = work.commitOffset();
+        if (offset.isEmpty()) {
+          continue;
+        }
+        offsets.put(work.partition(), new OffsetAndMetadata(offset.getAsLong()));
+        answered += work.readyCount();
+        for (Output output : work.ready()) {
+          switch (output) {
+            case Output.Result result -> {
+              sends.add(serialized(result.record()));
+              resultCount++;
+            }
+            case Output.DeadLetter copy -> sends.add(copy.copy());
+            case Output.Covered covered -> {}
+            case Output.Nothing nothing -> {}
+          }
+        }
+      }
+    } catch (SerializationException e) {
+      if (SerdeFailures.classify(e) != SerdeFailures.Kind.TRANSIENT) {
+        throw new ConsumerStoppedException("the schema registry refused a result: " + e.getMessage(), e);
+      }
+      transientWarnings.warn(
+          "registry", "the schema registry cannot be reached; the commit waits: {}", String.valueOf(e.getMessage()));
+      metrics.registryUnavailable();
+      commitNotBefore = System.nanoTime() + nextBackoff().toNanos();
       return;
     }
     long started = System.nanoTime();
     try {
       producer.beginTransaction();
-      for (ProducerRecord<String, HashResult> result : batch.results) {
+      for (ProducerRecord<byte[], byte[]> record : sends) {
         // A failed send fails the commit below, which aborts and rewinds: nothing is lost.
-        var _ = producer.send(serialized(result));
-      }
-      for (ProducerRecord<byte[], byte[]> copy : batch.deadLetters) {
-        var _ = producer.send(copy);
+        var _ = producer.send(record);
       }
       TestHook.AFTER_SEND_RESULTS.reached();
-      producer.sendOffsetsToTransaction(batch.offsets, consumer.groupMetadata());
+      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       TestHook.AFTER_SEND_OFFSETS.reached();
       TestHook.BEFORE_COMMIT.reached();
       producer.commitTransaction();
@@ -312,17 +445,17 @@ public final class HashingLoop implements AutoCloseable {
       LOG.warn("the transaction failed and is aborted; rewinding to the committed offsets: {}", e.toString());
       metrics.aborted();
       abortAndRewind();
-      pause();
+      Thread.sleep(nextBackoff());
       return;
     }
-    metrics.committed(batch.results.size(), System.nanoTime() - started);
+    works.values().forEach(PartitionWork::committed);
+    metrics.committed(resultCount, answered, System.nanoTime() - started);
     backoff = MIN_BACKOFF;
-    reposition(batch);
   }
 
   /**
-   * Serializes a result in our code, so a registry outage surfaces here as a transient failure of
-   * this transaction (aborted, rewound, retried) rather than as a lost record.
+   * Serializes a result in our code, so a registry outage surfaces before the transaction begins
+   * and the answers wait in memory instead of being lost.
    */
   private ProducerRecord<byte[], byte[]> serialized(ProducerRecord<String, HashResult> result) {
     HashResult value = result.value();
@@ -331,19 +464,42 @@ public final class HashingLoop implements AutoCloseable {
         result.topic(), null, result.key().getBytes(StandardCharsets.UTF_8), bytes, result.headers());
   }
 
-  /** Resumes unfinished partitions where they stopped, and holds the ones that must wait. */
-  private void reposition(Batch batch) {
+  /**
+   * Pauses each partition that must not be read now: held at an unknown root, waiting after a
+   * transient failure, or with too many uncommitted records (on its own, or all together).
+   */
+  private void adjustPauses() {
+    long now = System.nanoTime();
+    boolean full = pendingCount() >= 2 * settings.maxBatchRecords();
     Set<TopicPartition> assigned = consumer.assignment();
-    batch.resumeAt.forEach(
-        (partition, offset) -> {
-          if (assigned.contains(partition)) {
-            consumer.seek(partition, offset);
-          }
-        });
-    List<TopicPartition> hold = batch.hold.stream().filter(assigned::contains).toList();
-    if (!hold.isEmpty()) {
-      consumer.pause(hold);
+    Set<TopicPartition> paused = consumer.paused();
+    List<TopicPartition> pause = new ArrayList<>();
+    List<TopicPartition> resume = new ArrayList<>();
+    int pausedNow = 0;
+    for (PartitionWork work : works.values()) {
+      TopicPartition partition = work.partition();
+      if (!assigned.contains(partition)) {
+        continue;
+      }
+      boolean backingOff = work.backingOff(now);
+      boolean wait =
+          work.held() || backingOff || full || work.pendingCount() >= settings.maxBatchRecords();
+      if (wait) {
+        pausedNow++;
+        if (!paused.contains(partition)) {
+          pause.add(partition);
+        }
+      } else if (paused.contains(partition)) {
+        resume.add(partition);
+      }
     }
+    if (!pause.isEmpty()) {
+      consumer.pause(pause);
+    }
+    if (!resume.isEmpty()) {
+      consumer.resume(resume);
+    }
+    metrics.inFlight(pendingCount(), pausedNow);
   }
 
   private void abortAndRewind() {
@@ -352,6 +508,12 @@ public final class HashingLoop implements AutoCloseable {
     } catch (KafkaException e) {
       throw fatalOrRethrow(e);
     }
+    // Fresh work for every partition: completions of the old tasks are recognized and dropped.
+    works.replaceAll(
+        (partition, work) -> {
+          work.abandon();
+          return new PartitionWork(partition);
+        });
     rewindToCommitted(consumer.assignment());
   }
 
@@ -359,6 +521,7 @@ public final class HashingLoop implements AutoCloseable {
     if (partitions.isEmpty()) {
       return;
     }
+    consumer.resume(partitions);
     Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
     for (TopicPartition partition : partitions) {
       OffsetAndMetadata offset = committed.get(partition);
@@ -370,10 +533,11 @@ public final class HashingLoop implements AutoCloseable {
     }
   }
 
-  private void pause() throws InterruptedException {
-    Thread.sleep(backoff);
+  private Duration nextBackoff() {
+    Duration wait = backoff;
     Duration doubled = backoff.multipliedBy(2);
     backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+    return wait;
   }
 
   private RuntimeException fatalOrRethrow(KafkaException e) {
@@ -383,12 +547,24 @@ public final class HashingLoop implements AutoCloseable {
     return e;
   }
 
-  /** Logs assignment changes; no transaction is ever open when these run (they run in poll). */
+  /**
+   * Runs inside {@code poll()}, where no transaction is ever open. A revocation commits what is
+   * finished and cancels the hashes of the revoked partitions, never waiting for one.
+   */
   private final class Rebalances implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      if (!partitions.isEmpty()) {
-        LOG.info("partitions revoked: {}", partitions);
+      if (partitions.isEmpty()) {
+        return;
+      }
+      LOG.info("partitions revoked: {}", partitions);
+      metrics.revoked(partitions.size());
+      try {
+        commitWhatIsFinished();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        forget(partitions);
       }
     }
 
@@ -397,21 +573,36 @@ public final class HashingLoop implements AutoCloseable {
       if (!partitions.isEmpty()) {
         LOG.info("partitions assigned: {}", partitions);
       }
+      for (TopicPartition partition : partitions) {
+        works.computeIfAbsent(partition, PartitionWork::new);
+      }
       metrics.assigned(consumer.assignment().size());
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
       LOG.warn("partitions lost: {}", partitions);
+      metrics.revoked(partitions.size());
+      forget(partitions);
+    }
+
+    private void forget(Collection<TopicPartition> partitions) {
+      for (TopicPartition partition : partitions) {
+        PartitionWork work = works.remove(partition);
+        if (work != null) {
+          work.abandon();
+        }
+      }
     }
   }
 
-  /** Closes the clients; a transaction left open is aborted by the broker (fenced on restart). */
+  /** Stops the hashing threads, then closes the clients; an open transaction is aborted by the broker. */
   @Override
   public void close() {
     RuntimeException failure = null;
     List<AutoCloseable> closeables =
-        new java.util.ArrayList<>(List.of(producer, consumer, decoder, resultSerializer, admin, hashing));
+        new ArrayList<>(
+            List.of(workers, clientMetrics, producer, consumer, decoder, resultSerializer, admin));
     closeables.addAll(roots.values());
     for (AutoCloseable closeable : closeables) {
       try {

@@ -20,8 +20,17 @@ public final class Sha256Hasher {
   private final ByteBuffer wrapped = ByteBuffer.wrap(buffer);
 
   public Sha256Hasher() {
+    digest = sha256();
+  }
+
+  /** A hasher whose every read buffer is shown to {@code watch} once hashed. */
+  public Sha256Hasher(ReadWatch watch) {
+    digest = new WatchedDigest(sha256(), watch);
+  }
+
+  private static MessageDigest sha256() {
     try {
-      digest = MessageDigest.getInstance(ALGORITHM);
+      return MessageDigest.getInstance(ALGORITHM);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
