@@ -34,6 +34,12 @@ final class ConsumerRunner implements AutoCloseable {
     return gauge == null ? 0 : (int) gauge.value();
   }
 
+  /** The count of a counter of this instance, 0 before its first increment. */
+  double count(String counter) {
+    var meter = registry.find(counter).counter();
+    return meter == null ? 0 : meter.count();
+  }
+
   @Nullable Throwable failure() {
     return failure.get();
   }

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,6 +41,12 @@ public final class EventWriter implements AutoCloseable {
   /** Sends an event for the file at {@code root/path} as it is now; returns where it landed. */
   public RecordMetadata send(String rootName, Path rootDirectory, String path, ChangeKind kind)
       throws Exception {
+    return sendLater(rootName, rootDirectory, path, kind).get(30, TimeUnit.SECONDS);
+  }
+
+  /** Like {@link #send(String, Path, String, ChangeKind)} without waiting: for thousands of events. */
+  public Future<RecordMetadata> sendLater(String rootName, Path rootDirectory, String path, ChangeKind kind)
+      throws IOException {
     FileChangeEvent.Builder event = builder(rootName, path, kind);
     Path file = rootDirectory.resolve(path);
     if (kind != ChangeKind.DELETED && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
@@ -47,7 +54,7 @@ public final class EventWriter implements AutoCloseable {
           Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       event.setSize(attributes.size()).setModified(attributes.lastModifiedTime().toInstant());
     }
-    return send(rootName + "/" + path, event.build());
+    return producer.send(new ProducerRecord<>(topic, rootName + "/" + path, event.build()));
   }
 
   /** Sends {@code event} under {@code key} as it is, valid or not. */

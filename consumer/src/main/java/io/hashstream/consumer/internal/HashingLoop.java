@@ -90,6 +90,8 @@ public final class HashingLoop implements AutoCloseable {
   private final RateLimitedLog transientWarnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private final AutoCloseable clientMetrics;
   private volatile boolean stopping;
+  /** Set when {@link #run} returned: a revocation from {@code close()} then commits nothing. */
+  private boolean ended;
   private Duration backoff = MIN_BACKOFF;
   /** When the oldest uncommitted answer settled ({@link System#nanoTime}); valid while any is ready. */
   private long firstReadyNanos;
@@ -174,6 +176,7 @@ public final class HashingLoop implements AutoCloseable {
       commitWhatIsFinished();
     } finally {
       // Whatever is still hashing is not wanted: the hashing threads drop it at their next buffer.
+      ended = true;
       works.values().forEach(PartitionWork::abandon);
       works.clear();
     }
@@ -558,6 +561,10 @@ public final class HashingLoop implements AutoCloseable {
         return;
       }
       LOG.info("partitions revoked: {}", partitions);
+      if (ended) {
+        // Closing: the loop committed what it had and abandoned the rest.
+        return;
+      }
       metrics.revoked(partitions.size());
       try {
         commitWhatIsFinished();
@@ -602,7 +609,7 @@ public final class HashingLoop implements AutoCloseable {
     RuntimeException failure = null;
     List<AutoCloseable> closeables =
         new ArrayList<>(
-            List.of(workers, clientMetrics, producer, consumer, decoder, resultSerializer, admin));
+            List.of(workers, clientMetrics, consumer, producer, decoder, resultSerializer, admin));
     closeables.addAll(roots.values());
     for (AutoCloseable closeable : closeables) {
       try {
