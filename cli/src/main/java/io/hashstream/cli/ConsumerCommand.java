@@ -2,6 +2,7 @@ package io.hashstream.cli;
 
 import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.HashingConsumer;
+import io.hashstream.consumer.UnknownRootPolicy;
 import io.hashstream.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -85,6 +87,41 @@ final class ConsumerCommand implements Callable<Integer> {
       description = "At most this many events per transaction (default: ${DEFAULT-VALUE}).")
   private int batchRecords = ConsumerSettings.DEFAULT_MAX_BATCH_RECORDS;
 
+  @Option(
+      names = "--hashing-threads",
+      paramLabel = "N",
+      defaultValue = "${env:HASHSTREAM_HASHING_THREADS}",
+      description =
+          "Threads that hash files, each with its own digest and buffer (env"
+              + " HASHSTREAM_HASHING_THREADS; default: the number of processors).")
+  private @Nullable Integer hashingThreads;
+
+  @Option(
+      names = "--unknown-roots",
+      paramLabel = "hold|dead-letter",
+      defaultValue = "${env:HASHSTREAM_UNKNOWN_ROOTS:-hold}",
+      converter = UnknownRootsConverter.class,
+      description =
+          "An event for a root this instance has no --root for: 'hold' its partition there (a"
+              + " configuration error: logged, counted, /health degraded) or 'dead-letter' it, for"
+              + " groups that split roots on purpose (env HASHSTREAM_UNKNOWN_ROOTS; default:"
+              + " ${DEFAULT-VALUE}).")
+  private UnknownRootPolicy unknownRoots = UnknownRootPolicy.HOLD;
+
+  /** {@code hold} or {@code dead-letter}, as users write them. */
+  static final class UnknownRootsConverter implements CommandLine.ITypeConverter<UnknownRootPolicy> {
+    @Override
+    public UnknownRootPolicy convert(String value) {
+      return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+        case "hold" -> UnknownRootPolicy.HOLD;
+        case "dead-letter" -> UnknownRootPolicy.DEAD_LETTER;
+        default ->
+            throw new CommandLine.TypeConversionException(
+                "'" + value + "' is not hold or dead-letter");
+      };
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     ConsumerSettings settings;
@@ -99,13 +136,16 @@ final class ConsumerCommand implements Callable<Integer> {
               .withTopics(eventsTopic, hashesTopic)
               .withClientProperties(cluster.clientProperties())
               .withTransactionTimeout(transactionTimeout)
-              .withBatch(batchRecords, ConsumerSettings.DEFAULT_MAX_BATCH_TIME);
+              .withBatch(batchRecords, ConsumerSettings.DEFAULT_MAX_BATCH_TIME)
+              .withHashingThreads(
+                  hashingThreads == null ? ConsumerSettings.defaultHashingThreads() : hashingThreads)
+              .withUnknownRoots(unknownRoots);
     } catch (IllegalArgumentException e) {
       throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
     }
     MeterRegistry registry = metrics.registry();
     HashingConsumer consumer = HashingConsumer.create(settings, registry);
-    metrics.serve(() -> health(registry));
+    metrics.serve(() -> health(registry, unknownRoots));
     CountDownLatch finished = new CountDownLatch(1);
     ShutdownSignals.onSignal(
         () -> {
@@ -131,8 +171,11 @@ final class ConsumerCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Degraded while events arrive for a root this instance has no directory for. */
-  private static MetricsOptions.Health health(MeterRegistry registry) {
+  /** Degraded once events arrived for a root this instance has no directory for, and were held. */
+  private static MetricsOptions.Health health(MeterRegistry registry, UnknownRootPolicy policy) {
+    if (policy == UnknownRootPolicy.DEAD_LETTER) {
+      return MetricsOptions.Health.ready();
+    }
     var unknownRoot = registry.find("hashstream.consumer.events.unknown.root").counter();
     if (unknownRoot != null && unknownRoot.count() > 0) {
       return new MetricsOptions.Health(
