@@ -43,7 +43,16 @@ final class LauncherProcess implements AutoCloseable {
   /** Starts the launcher with extra JVM flags (test hooks) before its main class. */
   static LauncherProcess start(Path workDirectory, List<String> jvmFlags, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>();
+    return start(workDirectory, List.of(), jvmFlags, args);
+  }
+
+  /**
+   * Starts the launcher through {@code wrapper}, a command that runs the JVM (for example {@code
+   * setpriv} to run it as another user).
+   */
+  static LauncherProcess start(
+      Path workDirectory, List<String> wrapper, List<String> jvmFlags, String... args) throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
     command.add("-XX:+UseSerialGC");
