@@ -122,8 +122,22 @@ class HashingConsumerIT {
       events.send("t/../secret", events.builder("t", "../secret", ChangeKind.CREATED).build());
       events.send("t/" + secret, events.builder("t", secret.toString(), ChangeKind.CREATED).build());
       events.send("t", root, "gone-before-hashing", ChangeKind.CREATED);
+      // Swapped between the event and the hash: a directory for a symlink out of the root, and a
+      // regular file for a FIFO (whose open would block for ever without O_NONBLOCK).
+      Files.createDirectories(root.resolve("moved"));
+      Files.writeString(root.resolve("moved/secret"), "was inside");
+      events.send("t", root, "moved/secret", ChangeKind.CREATED);
+      Files.writeString(root.resolve("swapped"), "a regular file at first");
+      events.send("t", root, "swapped", ChangeKind.CREATED);
       events.send("t", root, "after.txt", ChangeKind.CREATED);
     }
+    Files.delete(root.resolve("moved/secret"));
+    Files.delete(root.resolve("moved"));
+    Files.createSymbolicLink(root.resolve("moved"), outside);
+    Files.writeString(outside.resolve("secret"), "outside");
+    Files.delete(root.resolve("swapped"));
+    Process swap = new ProcessBuilder("mkfifo", root.resolve("swapped").toString()).start();
+    assertThat(swap.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
     ConsumerSettings settings =
         ConsumerSettings.of(cluster.bootstrapServers(), cluster.schemaRegistryUrl(), "safe", Map.of("t", root))
@@ -144,17 +158,18 @@ class HashingConsumerIT {
       assertNotRegular(entry(latest, "t/pipe"), FileType.FIFO);
       assertNotRegular(entry(latest, "t/link-to-secret"), FileType.SYMLINK);
       assertNotRegular(entry(latest, "t/dir"), FileType.DIRECTORY);
-      assertThat(latest).doesNotContainKeys("t/escape/secret", "t/../secret", "t/" + secret);
+      assertNotRegular(entry(latest, "t/swapped"), FileType.FIFO);
+      assertThat(latest).doesNotContainKeys("t/escape/secret", "t/../secret", "t/" + secret, "t/moved/secret");
       assertThat(entry(latest, "t/gone-before-hashing").tombstone()).isTrue();
       assertThat(value(entry(latest, "t/after.txt")).getStatus()).isEqualTo(HashStatus.HASHED);
-      assertThat(latest).hasSize(5);
-      List<ConsumerRecord<byte[], byte[]>> dead = readRaw(cluster, topics[0] + ".dlq", 3);
+      assertThat(latest).hasSize(6);
+      List<ConsumerRecord<byte[], byte[]>> dead = readRaw(cluster, topics[0] + ".dlq", 4);
       assertThat(dead)
           .extracting(r -> header(r, DeadLetterHeaders.REASON_CODE))
-          .containsExactly("unsafe-path", "unsafe-path", "unsafe-path");
+          .containsOnly("unsafe-path");
       assertThat(dead)
           .extracting(r -> header(r, DeadLetterHeaders.SOURCE_OFFSET))
-          .containsExactly("3", "4", "5");
+          .containsExactly("3", "4", "5", "7");
       assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("t/escape/secret");
     }
   }
