@@ -77,8 +77,8 @@ class ConsumerCommandIT {
       assertThat(health.body()).contains("no --root");
       String metrics = get(http, port, "/metrics").body();
       assertThat(metrics)
-          .contains("hashstream_consumer_events_unknown_root_total 1.0")
-          .contains("hashstream_consumer_partitions_paused 1.0")
+          .contains("hashstream_consumer_events_unknown_root_total{instance=\"health\"} 1.0")
+          .contains("hashstream_consumer_partitions_paused{instance=\"health\"} 1.0")
           .contains("kafka_consumer_fetch_manager_records_lag");
       assertThat(consumer.stderr()).contains("by 3 hashing threads");
     }

@@ -20,7 +20,7 @@ public final class HashingConsumer implements AutoCloseable {
   /** Creates the instance's Kafka clients; nothing is read until {@link #run}. */
   public static HashingConsumer create(ConsumerSettings settings, MeterRegistry registry) {
     TrustedAvroClasses.install();
-    return new HashingConsumer(new HashingLoop(settings, new ConsumerMetrics(registry)));
+    return new HashingConsumer(new HashingLoop(settings, new ConsumerMetrics(registry, settings.instanceId())));
   }
 
   /**

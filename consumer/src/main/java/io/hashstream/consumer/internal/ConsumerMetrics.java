@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,45 +34,52 @@ public final class ConsumerMetrics {
   private final Counter registryUnavailable;
 
   private final MeterRegistry registry;
+  private final Tags tags;
 
-  public ConsumerMetrics(MeterRegistry registry) {
+  /**
+   * @param instance the consumer's instance id, a tag on every meter: several instances in one
+   *     process (as {@code up} runs them) keep their own gauges
+   */
+  public ConsumerMetrics(MeterRegistry registry, String instance) {
     this.registry = registry;
-    hashed = outcomeCounter(registry, "hashed");
-    gone = outcomeCounter(registry, "gone");
-    notRegular = outcomeCounter(registry, "not_regular");
-    unreadable = outcomeCounter(registry, "unreadable");
-    unstable = outcomeCounter(registry, "unstable");
-    refused = outcomeCounter(registry, "refused");
+    this.tags = Tags.of("instance", instance);
+    hashed = outcomeCounter(registry, tags, "hashed");
+    gone = outcomeCounter(registry, tags, "gone");
+    notRegular = outcomeCounter(registry, tags, "not_regular");
+    unreadable = outcomeCounter(registry, tags, "unreadable");
+    unstable = outcomeCounter(registry, tags, "unstable");
+    refused = outcomeCounter(registry, tags, "refused");
     bytesHashed =
-        Counter.builder("hashstream.consumer.hashed.bytes").baseUnit("bytes").register(registry);
-    hashTime = Timer.builder("hashstream.consumer.hash.time").register(registry);
-    commitTime = Timer.builder("hashstream.consumer.transaction.commit.time").register(registry);
-    resultsCommitted = Counter.builder("hashstream.consumer.results.committed").register(registry);
-    transactionsAborted = Counter.builder("hashstream.consumer.transactions.aborted").register(registry);
-    unknownRoot = Counter.builder("hashstream.consumer.events.unknown.root").register(registry);
+        Counter.builder("hashstream.consumer.hashed.bytes").baseUnit("bytes").tags(tags).register(registry);
+    hashTime = Timer.builder("hashstream.consumer.hash.time").tags(tags).register(registry);
+    commitTime = Timer.builder("hashstream.consumer.transaction.commit.time").tags(tags).register(registry);
+    resultsCommitted = Counter.builder("hashstream.consumer.results.committed").tags(tags).register(registry);
+    transactionsAborted = Counter.builder("hashstream.consumer.transactions.aborted").tags(tags).register(registry);
+    unknownRoot = Counter.builder("hashstream.consumer.events.unknown.root").tags(tags).register(registry);
     assignedPartitions =
-        registry.gauge("hashstream.consumer.partitions.assigned", new AtomicInteger());
-    uncommittedEvents = registry.gauge("hashstream.consumer.events.uncommitted", new AtomicInteger());
-    pausedPartitions = registry.gauge("hashstream.consumer.partitions.paused", new AtomicInteger());
+        registry.gauge("hashstream.consumer.partitions.assigned", tags, new AtomicInteger());
+    uncommittedEvents = registry.gauge("hashstream.consumer.events.uncommitted", tags, new AtomicInteger());
+    pausedPartitions = registry.gauge("hashstream.consumer.partitions.paused", tags, new AtomicInteger());
     transactionEvents =
         DistributionSummary.builder("hashstream.consumer.transaction.events")
             .description("Events answered per committed transaction (the batch size)")
-            .register(registry);
+            .tags(tags).register(registry);
     covered =
         Counter.builder("hashstream.consumer.events.covered")
             .description("Events answered by the result of a newer event of the same key")
-            .register(registry);
-    revoked = Counter.builder("hashstream.consumer.partitions.revoked").register(registry);
+            .tags(tags).register(registry);
+    revoked = Counter.builder("hashstream.consumer.partitions.revoked").tags(tags).register(registry);
     registryUnavailable =
         Counter.builder("hashstream.consumer.registry.unavailable")
             .description("Reads and commits put off because the schema registry could not be reached")
-            .register(registry);
+            .tags(tags).register(registry);
   }
 
-  private static Counter outcomeCounter(MeterRegistry registry, String outcome) {
+  private static Counter outcomeCounter(MeterRegistry registry, Tags tags, String outcome) {
     return Counter.builder("hashstream.consumer.events")
         .description("Events processed, by outcome")
         .tag("outcome", outcome)
+        .tags(tags)
         .register(registry);
   }
 
@@ -96,7 +104,7 @@ public final class ConsumerMetrics {
     Counter.builder("hashstream.consumer.dead.lettered")
         .description("Events copied to the dead-letter topic, by reason")
         .tag("reason", reason)
-        .register(registry)
+        .tags(tags).register(registry)
         .increment();
   }
 
@@ -132,8 +140,8 @@ public final class ConsumerMetrics {
    * among them; closed with the clients.
    */
   AutoCloseable bindClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {
-    KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer);
-    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+    KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer, tags);
+    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer, tags);
     consumerMetrics.bindTo(registry);
     producerMetrics.bindTo(registry);
     return () -> {
