@@ -137,6 +137,16 @@ final class LinuxCalls {
           FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
           Linker.Option.firstVariadicArg(2));
 
+  /**
+   * {@code int openat(int dirfd, const char *path, int flags, ...)}, the mode passed as its
+   * variadic int.
+   */
+  private static final MethodHandle OPENAT =
+      handle(
+          "openat",
+          FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+          Linker.Option.firstVariadicArg(3));
+
   /** {@code int statx(int dirfd, const char *path, int flags, unsigned mask, struct statx *)}. */
   private static final MethodHandle STATX_CALL =
       handle(
@@ -194,6 +204,15 @@ final class LinuxCalls {
   static int open(MemorySegment capture, MemorySegment path, int flags) {
     try {
       return (int) OPEN.invokeExact(capture, path, flags, 0);
+    } catch (Throwable t) {
+      throw unexpected(t);
+    }
+  }
+
+  /** {@code openat(dirfd, path, flags)}: a descriptor, or -1 with errno saved. */
+  static int openat(MemorySegment capture, int dirfd, MemorySegment path, int flags) {
+    try {
+      return (int) OPENAT.invokeExact(capture, dirfd, path, flags, 0);
     } catch (Throwable t) {
       throw unexpected(t);
     }
@@ -273,7 +292,8 @@ final class LinuxCalls {
 
   /**
    * Whether openat2 (as system call {@code number}) and reopening through {@code /proc/self/fd}
-   * work here: {@code null} if they do, else why not.
+   * (as the opener does it: {@code openat} of the descriptor's number in that directory) work
+   * here: {@code null} if they do, else why not.
    */
   static @Nullable String probe(long number) {
     try (Arena arena = Arena.ofConfined()) {
@@ -292,8 +312,12 @@ final class LinuxCalls {
           default -> "openat2 failed: " + Errno.describe(errno);
         };
       }
+      int procFd = -1;
       try {
-        int reopened = open(capture, arena.allocateFrom("/proc/self/fd/" + fd), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        procFd = openProcFd(capture);
+        MemorySegment name = arena.allocateFrom(Integer.toString(fd));
+        int reopened =
+            procFd < 0 ? -1 : openat(capture, procFd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (reopened < 0) {
           return "reopening a descriptor through /proc/self/fd failed ("
               + Errno.describe(errno(capture))
@@ -302,8 +326,28 @@ final class LinuxCalls {
         close(capture, reopened);
         return null;
       } finally {
+        if (procFd >= 0) {
+          close(capture, procFd);
+        }
         close(capture, fd);
       }
+    }
+  }
+
+  /**
+   * {@code /proc/self/fd}, opened {@code O_PATH | O_DIRECTORY | O_CLOEXEC}: a descriptor, or -1
+   * with errno saved. {@code self} is resolved once, to this process (the thread group, whose
+   * threads share one descriptor table), so {@code openat(procFd, "N")} reaches descriptor N from
+   * any thread, walking one name instead of {@code /proc}, {@code self}, {@code fd} and N.
+   */
+  static int openProcFd(MemorySegment capture) {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment path = arena.allocateFrom("/proc/self/fd");
+      int fd;
+      do {
+        fd = open(capture, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      } while (fd < 0 && errno(capture) == Errno.EINTR);
+      return fd;
     }
   }
 

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.CharsetEncoder;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +29,10 @@ import org.slf4j.LoggerFactory;
  *       regular file is {@link OpenOutcome.NotRegular}.
  *   <li>A regular file is reopened for reading through {@code /proc/self/fd/N} ({@code O_RDONLY |
  *       O_NONBLOCK | O_NOCTTY | O_CLOEXEC}): the same inode, whatever happened to the path since.
+ *       The opener holds a descriptor of {@code /proc/self/fd} (opened at its first reopen) and
+ *       reopens by {@code openat(procFd, "N")}: the same magic link as {@code
+ *       open("/proc/self/fd/N")}, but the kernel walks one name instead of four, which took a
+ *       quarter of the CPU time of a 4 KiB file (BENCHMARKS.md).
  *   <li>{@link OpenFile#update} reads it by {@code pread} into this opener's native buffer, copied
  *       in 64 KiB pieces into a heap array for {@link MessageDigest} (see {@code
  *       consumer/NATIVE.md} for the measurements behind this).
@@ -53,7 +56,6 @@ final class LinuxFileOpener implements FileOpener {
   private static final long RESOLVE = LinuxCalls.RESOLVE_BENEATH | LinuxCalls.RESOLVE_NO_SYMLINKS;
   private static final int READ_FLAGS =
       LinuxCalls.O_RDONLY | LinuxCalls.O_NONBLOCK | LinuxCalls.O_NOCTTY | LinuxCalls.O_CLOEXEC;
-  private static final byte[] PROC_FD = "/proc/self/fd/".getBytes(StandardCharsets.US_ASCII);
 
   private final long openat2Number;
   /**
@@ -67,13 +69,16 @@ final class LinuxFileOpener implements FileOpener {
   private final MemorySegment statx;
   private final MemorySegment path;
   private final MemorySegment emptyPath;
-  private final MemorySegment procPath;
+  /** The O_PATH descriptor's number in decimal, NUL-terminated: its name in /proc/self/fd. */
+  private final MemorySegment fdName;
   private final MemorySegment readBuffer;
   private final byte[] chunk = new byte[CHUNK];
   private final CharsetEncoder encoder = RelativePaths.newEncoder();
   private final OwnerGuard guard = new OwnerGuard();
   private final List<NativeOpenFile> openFiles = new ArrayList<>(1);
   private @Nullable JavaFileOpener fallback;
+  /** {@code /proc/self/fd}, opened at the first reopen (so construction cannot fail), else -1. */
+  private int procFd = -1;
   private volatile boolean closed;
 
   /** @param openat2Number the system call to call as openat2: a test passes one that is missing */
@@ -85,8 +90,7 @@ final class LinuxFileOpener implements FileOpener {
     statx = arena.allocate(LinuxCalls.STATX);
     path = arena.allocate(PATH_MAX);
     emptyPath = arena.allocate(1);
-    procPath = arena.allocate(64);
-    MemorySegment.copy(PROC_FD, 0, procPath, JAVA_BYTE, 0, PROC_FD.length);
+    fdName = arena.allocate(16);
     readBuffer = arena.allocate(READ_SIZE, 4096);
   }
 
@@ -192,6 +196,16 @@ final class LinuxFileOpener implements FileOpener {
       if (state.kind() != FileKind.REGULAR) {
         return new OpenOutcome.NotRegular(state);
       }
+      if (procFd < 0) {
+        procFd = LinuxCalls.openProcFd(capture);
+        if (procFd < 0) {
+          // EMFILE, say, or /proc unmounted since the start-up probe: the next file tries again.
+          return new OpenOutcome.Unreadable(
+              "/proc/self/fd, through which the file is reopened for reading, cannot be opened: "
+                  + Errno.describe(LinuxCalls.errno(capture)),
+              state);
+        }
+      }
       int readFd = reopen(fd);
       if (readFd < 0) {
         int errno = LinuxCalls.errno(capture);
@@ -211,16 +225,37 @@ final class LinuxFileOpener implements FileOpener {
     }
   }
 
-  /** A descriptor for reading the same inode as the {@code O_PATH} descriptor {@code fd}, or -1. */
+  /**
+   * A descriptor for reading the same inode as the {@code O_PATH} descriptor {@code fd}, or -1 with
+   * errno saved: {@code openat(procFd, "N", READ_FLAGS)}, N the number {@code fd}. That name is the
+   * magic link to the open file, not a path looked up again, so what is opened is the inode {@code
+   * fd} holds, checked regular, whatever happened to its path since. No {@code O_NOFOLLOW} here: it
+   * would refuse the magic link itself ({@code ELOOP}); the open of the path had it.
+   */
   private int reopen(int fd) {
-    byte[] digits = Integer.toString(fd).getBytes(StandardCharsets.US_ASCII);
-    MemorySegment.copy(digits, 0, procPath, JAVA_BYTE, PROC_FD.length, digits.length);
-    procPath.set(JAVA_BYTE, PROC_FD.length + digits.length, (byte) 0);
+    writeDecimal(fdName, fd);
     int readFd;
     do {
-      readFd = LinuxCalls.open(capture, procPath, READ_FLAGS);
+      readFd = LinuxCalls.openat(capture, procFd, fdName, READ_FLAGS);
     } while (readFd < 0 && LinuxCalls.errno(capture) == Errno.EINTR);
     return readFd;
+  }
+
+  /**
+   * {@code value} (not negative) in decimal and a NUL at the start of {@code to}, without
+   * allocating: at most 11 bytes.
+   */
+  static void writeDecimal(MemorySegment to, int value) {
+    int digits = 1;
+    for (int rest = value / 10; rest > 0; rest /= 10) {
+      digits++;
+    }
+    int rest = value;
+    for (int i = digits - 1; i >= 0; i--) {
+      to.set(JAVA_BYTE, i, (byte) ('0' + rest % 10));
+      rest /= 10;
+    }
+    to.set(JAVA_BYTE, digits, (byte) 0);
   }
 
   private FileState fstatx(int fd) throws IOException {
@@ -247,7 +282,8 @@ final class LinuxFileOpener implements FileOpener {
   public String description() {
     return fallback != null
         ? "the checked Java path (openat2 answered ENOSYS)"
-        : "openat2 beneath the root's descriptor, no symbolic links followed, read by pread (Linux)";
+        : "openat2 beneath the root's descriptor, no symbolic links followed, reopened through a"
+            + " held /proc/self/fd, read by pread (Linux)";
   }
 
   /**
@@ -267,6 +303,10 @@ final class LinuxFileOpener implements FileOpener {
         for (NativeOpenFile file : List.copyOf(openFiles)) {
           file.closeDescriptor();
         }
+      }
+      if (procFd >= 0) {
+        var _ = LinuxCalls.close(capture, procFd);
+        procFd = -1;
       }
       JavaFileOpener java = fallback;
       if (java != null) {

@@ -50,7 +50,8 @@
  *       never reused under a running {@code openat2}.
  *   <li>A {@link io.hashstream.consumer.internal.nativeio.FileOpener} per hashing thread owns its
  *       arena: the errno capture segment, the {@code open_how} and {@code statx} structs, the path
- *       buffer, a 256 KiB native read buffer and a 64 KiB heap array. It is built on any thread,
+ *       buffer, a 256 KiB native read buffer and a 64 KiB heap array; and a descriptor of {@code
+ *       /proc/self/fd} (opened at its first reopen, closed with it). It is built on any thread,
  *       used by one thread at a time (a second concurrent user gets a {@link
  *       java.util.ConcurrentModificationException}) and closed after its thread stops using it.
  *   <li>An {@link io.hashstream.consumer.internal.nativeio.OpenFile} belongs to the opener that
