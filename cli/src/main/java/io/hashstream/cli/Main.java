@@ -7,6 +7,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    ShutdownSignals.install();
     int code = Launcher.run(args, System.out, System.err);
     ShutdownSignals.exit(code);
   }
