@@ -31,7 +31,9 @@ public final class ProfileSummary {
     COPY_TO_HEAP("copy native read buffer → heap array (`MemorySegment.copy`)", "arraycopy"),
     PREAD("`pread`: the kernel copies the page cache into the native buffer", "__x64_sys_pread64"),
     OPENAT2("`openat2(O_PATH)` beneath the root", "__x64_sys_openat2"),
-    REOPEN("reopen for reading through `/proc/self/fd/N` (`open`)", "__x64_sys_openat_"),
+    REOPEN(
+        "reopen for reading through `/proc/self/fd` (`openat(procfd, \"N\")`)",
+        "__x64_sys_openat_"),
     STATX("`statx` before and after the read", "__x64_sys_statx"),
     CLOSE("`close` (the `O_PATH` and the read descriptor)", "__x64_sys_close"),
     SYSCALL_ENTRY(
@@ -43,6 +45,7 @@ public final class ProfileSummary {
         "LambdaForm$MH",
         "__pread64",
         "__GI___libc_open",
+        ";__openat",
         "__close",
         ";syscall",
         ";statx",

@@ -266,12 +266,6 @@ public final class Report {
       case "mappedCopy64K" -> "mapped, copied to `update` in 64 KiB heap pieces";
       case "mappedOpenSsl" -> "mapped, OpenSSL `EVP_Digest` through FFM (no copy, not the JDK)";
       case "readOnly" -> "`FileChannel.read` into 64 KiB, no hashing (the read alone)";
-      case "prototypeAsConsumer" ->
-          "prototype: the native opener's 8 system calls re-created (its baseline)";
-      case "prototypeProcFdDirectory" ->
-          "prototype: reopen by `openat` on a held `/proc/self/fd` descriptor";
-      case "prototypeStopAtSize" ->
-          "prototype: that, and no `pread` past the `statx` size (7 calls)";
       default -> method + (buffer.isEmpty() ? "" : " " + buffer);
     };
   }
@@ -599,13 +593,17 @@ public final class Report {
     }
 
     md.append("\n### Profile of the consumer hashing a tree (async-profiler, `event=cpu`)\n");
-    appendProfile(md, "tree", "the whole corpus", "hashing-flamegraph.html");
-    appendProfile(md, "small", "the 4 KiB files only", "small-files-flamegraph.html");
+    appendProfile(md, "tree", "the whole corpus", "hashing-flamegraph");
+    appendProfile(md, "small", "the 4 KiB files only", "small-files-flamegraph");
     md.append('\n').append(END).append('\n');
     return md.toString();
   }
 
-  private void appendProfile(StringBuilder md, String name, String what, String html)
+  /**
+   * The profile's summary, under links to its flame graphs: {@code bench/profiles/GRAPH.svg} and
+   * async-profiler's interactive {@code GRAPH.html}.
+   */
+  private void appendProfile(StringBuilder md, String name, String what, String graph)
       throws IOException {
     Path collapsed = run.resolve("profile-" + name + ".collapsed");
     Path log = run.resolve("profile-" + name + ".txt");
@@ -623,10 +621,14 @@ public final class Report {
     md.append("\n#### ")
         .append(what)
         .append(": [`bench/profiles/")
-        .append(html)
-        .append("`](bench/profiles/")
-        .append(html)
-        .append(")\n\n");
+        .append(graph)
+        .append(".svg`](bench/profiles/")
+        .append(graph)
+        .append(".svg) (interactive: [`")
+        .append(graph)
+        .append(".html`](bench/profiles/")
+        .append(graph)
+        .append(".html))\n\n");
     if (Files.exists(log)) {
       for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
         if (line.startsWith("tree:") || line.startsWith("hashed:")) {

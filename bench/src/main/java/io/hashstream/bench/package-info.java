@@ -4,7 +4,8 @@
  * time of the benchmark thread measured by {@link io.hashstream.bench.ThreadCpuProfiler}. Nothing
  * here is a test and nothing runs during the build: {@code bench/kernel} runs JMH, the reference
  * tools ({@code openssl}, {@code sha256sum}) and {@link io.hashstream.bench.Report}, and writes the
- * figures into BENCHMARKS.md.
+ * figures into BENCHMARKS.md and the profile's flame graphs ({@link
+ * io.hashstream.bench.FlameGraphSvg}) into {@code bench/profiles}.
  *
  * <p>Threads: JMH runs every benchmark on one worker thread per fork ({@code @Threads(1)}), which
  * owns the benchmark's states (digests, buffers, openers, mappings); {@link
