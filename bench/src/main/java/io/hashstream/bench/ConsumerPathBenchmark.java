@@ -50,6 +50,9 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 public class ConsumerPathBenchmark {
   /** What the consumer knows of the file from the event; nothing here, so no staleness wait. */
   private static final FileHashing.Expected ANY = new FileHashing.Expected(null, null);
+  /** Never set: the consumer's cancellation check, read per buffer as the consumer reads it. */
+  private static final java.util.concurrent.atomic.AtomicBoolean CANCELLED =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   private RootDirectory root;
   private FileHashing platform;
@@ -60,7 +63,16 @@ public class ConsumerPathBenchmark {
   public void setUp(FileSet files, BenchmarkParams params)
       throws IOException, InterruptedException {
     root = RootDirectory.open(files.root().toRealPath());
-    platform = new FileHashing(FileOpener.forThisPlatform());
+    // As the consumer's hashing threads build it: every read buffer is shown to a watch that asks
+    // whether the file's hash was cancelled.
+    platform =
+        new FileHashing(
+            FileOpener.forThisPlatform(),
+            bytes -> {
+              if (CANCELLED.get()) {
+                throw new java.util.concurrent.CancellationException();
+              }
+            });
     linux =
         new FileHashing(
             FileOpener.linux()
