@@ -43,7 +43,7 @@ public record ConsumerSettings(
     UnknownRootPolicy unknownRoots) {
 
   public static final String DEFAULT_GROUP = "hashstream-consumer";
-  public static final int DEFAULT_MAX_BATCH_RECORDS = 500;
+  public static final int DEFAULT_MAX_BATCH_RECORDS = 5000;
   public static final Duration DEFAULT_MAX_BATCH_TIME = Duration.ofSeconds(2);
   public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(15);
   /** The most hashing threads an instance takes: more only adds memory and contention. */

@@ -48,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * hash. Per partition, records settle in any order but are committed in offset order: each
  * transaction carries, per partition, the answers of the longest settled run of records after the
  * last commit, in offset order, with the offset after that run (KIP-447: the consumer's group
- * metadata). A transaction is committed once it holds {@code maxBatchRecords} answers, once
- * nothing is left to hash, or {@code maxBatchTime} after its first answer. No {@code poll()}
+ * metadata). A transaction is committed once it holds {@code maxBatchRecords} answers, once the
+ * input is drained (at most every 50 ms), or {@code maxBatchTime} after its first answer. No {@code poll()}
  * happens between begin and commit, so a rebalance never meets an open transaction. A failed
  * transaction is aborted, every hash in flight cancelled, and every partition rewound to its
  * committed offset: nothing a failed transaction wrote is visible to {@code read_committed}
@@ -67,6 +67,8 @@ public final class HashingLoop implements AutoCloseable {
   private static final Duration COMPLETION_WAIT = Duration.ofMillis(20);
   private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  /** Once drained, at most this often a commit: at most 20 transactions a second when keeping up. */
+  private static final Duration MIN_COMMIT_INTERVAL = Duration.ofMillis(50);
 
   private final ConsumerSettings settings;
   private final ConsumerMetrics metrics;
@@ -97,6 +99,8 @@ public final class HashingLoop implements AutoCloseable {
   private long firstReadyNanos;
   /** A transient registry failure while serializing results: no commit before this time. */
   private long commitNotBefore = System.nanoTime();
+  /** When the last transaction committed ({@link System#nanoTime}). */
+  private long lastCommitNanos = System.nanoTime() - MIN_COMMIT_INTERVAL.toNanos();
 
   public HashingLoop(ConsumerSettings settings, ConsumerMetrics metrics) {
     this.settings = settings;
@@ -186,7 +190,7 @@ public final class HashingLoop implements AutoCloseable {
     boolean inFlight = pendingCount() > 0;
     ConsumerRecords<byte[], byte[]> records;
     try {
-      records = consumer.poll(inFlight ? Duration.ZERO : POLL_TIMEOUT);
+      records = consumer.poll(inFlight ? Duration.ZERO : idlePollTimeout());
     } catch (WakeupException e) {
       return;
     }
@@ -198,10 +202,19 @@ public final class HashingLoop implements AutoCloseable {
       }
     }
     collectSettled();
-    if (commitDue()) {
+    if (commitDue(records.isEmpty())) {
       commit();
     }
     adjustPauses();
+  }
+
+  /** With nothing in flight: poll until the ready answers are due, or for the poll timeout. */
+  private Duration idlePollTimeout() {
+    if (readyCount() == 0) {
+      return POLL_TIMEOUT;
+    }
+    long untilDue = lastCommitNanos + MIN_COMMIT_INTERVAL.toNanos() - System.nanoTime();
+    return Duration.ofNanos(Math.clamp(untilDue, 0, POLL_TIMEOUT.toNanos()));
   }
 
   /**
@@ -372,7 +385,14 @@ public final class HashingLoop implements AutoCloseable {
     return count;
   }
 
-  private boolean commitDue() {
+  /**
+   * Whether to commit now: a full batch, or the oldest answer waited {@code maxBatchTime}, or the
+   * input is drained (the last poll returned nothing and nothing is hashing), but not sooner than
+   * {@link #MIN_COMMIT_INTERVAL} after the last commit: each transaction costs the broker markers
+   * on every partition it wrote, so a consumer that keeps up with a fast producer must not commit
+   * at every poll.
+   */
+  private boolean commitDue(boolean drained) {
     int ready = readyCount();
     if (ready == 0) {
       return false;
@@ -382,8 +402,8 @@ public final class HashingLoop implements AutoCloseable {
       return false;
     }
     return ready >= settings.maxBatchRecords()
-        || pendingCount() == 0
-        || now - firstReadyNanos >= settings.maxBatchTime().toNanos();
+        || now - firstReadyNanos >= settings.maxBatchTime().toNanos()
+        || (drained && pendingCount() == 0 && now - lastCommitNanos >= MIN_COMMIT_INTERVAL.toNanos());
   }
 
   /** On a stop or a revocation: commits the answers that are ready, now. */
@@ -452,7 +472,8 @@ public final class HashingLoop implements AutoCloseable {
       return;
     }
     works.values().forEach(PartitionWork::committed);
-    metrics.committed(resultCount, answered, System.nanoTime() - started);
+    lastCommitNanos = System.nanoTime();
+    metrics.committed(resultCount, answered, lastCommitNanos - started);
     backoff = MIN_BACKOFF;
   }
 
