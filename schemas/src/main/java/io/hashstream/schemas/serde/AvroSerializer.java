@@ -288,8 +288,7 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
     if (client.versions(subject).isEmpty()) {
       var own = client.subjectCompatibility(subject);
       if (own.isEmpty()) {
-        client.setCompatibility(subject, DEFAULT_COMPATIBILITY);
-        LOG.info("subject '{}' is new: set its compatibility to {}", subject, DEFAULT_COMPATIBILITY);
+        setCompatibility(client, subject);
       } else {
         LOG.info(
             "subject '{}' is new and already has compatibility {}; left as it is",
@@ -298,6 +297,23 @@ public final class AvroSerializer<T extends IndexedRecord> implements Serializer
       }
     }
     compatibilityChecked.add(subject);
+  }
+
+  /**
+   * Sets the default compatibility on a new subject. Instances started together race here: the
+   * registry answers the later ones 409 (the rule exists), which means another instance set it.
+   */
+  private static void setCompatibility(RegistryClient client, String subject) {
+    try {
+      client.setCompatibility(subject, DEFAULT_COMPATIBILITY);
+      LOG.info("subject '{}' is new: set its compatibility to {}", subject, DEFAULT_COMPATIBILITY);
+    } catch (RegistryRequestException e) {
+      if (e.status() != 409) {
+        throw e;
+      }
+      String set = client.subjectCompatibility(subject).orElse("the registry's global level");
+      LOG.info("subject '{}' is new; another client set its compatibility to {} first", subject, set);
+    }
   }
 
   private static IncompatibleSchemaException incompatible(
