@@ -29,12 +29,14 @@ final class HashWorkers implements AutoCloseable {
   HashWorkers(int count, String name, ReadThrottle throttle, Consumer<HashTask> done) {
     this.done = done;
     this.throttle = throttle;
-    FileOpener probe = FileOpener.forThisPlatform();
-    this.description = probe.description();
-    probe.close();
+    String described = "";
     for (int i = 0; i < count; i++) {
-      threads.add(Thread.ofPlatform().name(name + "-hash-" + i).daemon().start(this::work));
+      // Made here, owned from its start by the thread it is handed to, which closes it.
+      FileOpener opener = FileOpener.forThisPlatform();
+      described = opener.description();
+      threads.add(Thread.ofPlatform().name(name + "-hash-" + i).daemon().start(() -> work(opener)));
     }
+    this.description = described;
   }
 
   /** How files are opened, for the start-up log. */
@@ -46,9 +48,9 @@ final class HashWorkers implements AutoCloseable {
     queue.add(task);
   }
 
-  private void work() {
+  private void work(FileOpener opener) {
     TaskWatch watch = new TaskWatch(throttle);
-    try (FileHashing hashing = new FileHashing(FileOpener.forThisPlatform(), watch)) {
+    try (FileHashing hashing = new FileHashing(opener, watch)) {
       while (true) {
         HashTask task = queue.take();
         if (!task.start()) {

@@ -65,8 +65,6 @@ public final class HashingLoop implements AutoCloseable {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
   /** While hashes are in flight: how long to wait for one to finish before polling again. */
   private static final Duration COMPLETION_WAIT = Duration.ofMillis(20);
-  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   /** Once drained, at most this often a commit: at most 20 transactions a second when keeping up. */
   private static final Duration MIN_COMMIT_INTERVAL = Duration.ofMillis(50);
 
@@ -94,7 +92,8 @@ public final class HashingLoop implements AutoCloseable {
   private volatile boolean stopping;
   /** Set when {@link #run} returned: a revocation from {@code close()} then commits nothing. */
   private boolean ended;
-  private Duration backoff = MIN_BACKOFF;
+  /** After a failed transaction or a registry that cannot serialize results. */
+  private final Backoff backoff = new Backoff();
   /** When the oldest uncommitted answer settled ({@link System#nanoTime}); valid while any is ready. */
   private long firstReadyNanos;
   /** A transient registry failure while serializing results: no commit before this time. */
@@ -347,9 +346,10 @@ public final class HashingLoop implements AutoCloseable {
         ResultRecords.Source from =
             new ResultRecords.Source(
                 task.event().getEventId(), source.topic(), source.partition(), source.offset());
-        yield results.of(task.key(), from, outcome)
-            .<Output>map(Output.Result::new)
-            .orElseGet(Output.Nothing::new);
+        // Only a refused path has no result, and it was dead-lettered above.
+        yield new Output.Result(
+            results.of(task.key(), from, outcome)
+                .orElseThrow(() -> new IllegalStateException("no result for " + outcome)));
       }
     };
   }
@@ -435,7 +435,6 @@ public final class HashingLoop implements AutoCloseable {
             }
             case Output.DeadLetter copy -> sends.add(copy.copy());
             case Output.Covered covered -> {}
-            case Output.Nothing nothing -> {}
           }
         }
       }
@@ -446,7 +445,7 @@ public final class HashingLoop implements AutoCloseable {
       transientWarnings.warn(
           "registry", "the schema registry cannot be reached; the commit waits: {}", String.valueOf(e.getMessage()));
       metrics.registryUnavailable();
-      commitNotBefore = System.nanoTime() + nextBackoff().toNanos();
+      commitNotBefore = System.nanoTime() + backoff.next().toNanos();
       return;
     }
     long started = System.nanoTime();
@@ -468,13 +467,13 @@ public final class HashingLoop implements AutoCloseable {
       LOG.warn("the transaction failed and is aborted; rewinding to the committed offsets: {}", e.toString());
       metrics.aborted();
       abortAndRewind();
-      Thread.sleep(nextBackoff());
+      Thread.sleep(backoff.next());
       return;
     }
     works.values().forEach(PartitionWork::committed);
     lastCommitNanos = System.nanoTime();
     metrics.committed(resultCount, answered, lastCommitNanos - started);
-    backoff = MIN_BACKOFF;
+    backoff.reset();
   }
 
   /**
@@ -494,7 +493,8 @@ public final class HashingLoop implements AutoCloseable {
    */
   private void adjustPauses() {
     long now = System.nanoTime();
-    boolean full = pendingCount() >= 2 * settings.maxBatchRecords();
+    int pending = pendingCount();
+    boolean full = pending >= 2 * settings.maxBatchRecords();
     Set<TopicPartition> assigned = consumer.assignment();
     Set<TopicPartition> paused = consumer.paused();
     List<TopicPartition> pause = new ArrayList<>();
@@ -523,7 +523,7 @@ public final class HashingLoop implements AutoCloseable {
     if (!resume.isEmpty()) {
       consumer.resume(resume);
     }
-    metrics.inFlight(pendingCount(), pausedNow);
+    metrics.inFlight(pending, pausedNow);
   }
 
   private void abortAndRewind() {
@@ -555,13 +555,6 @@ public final class HashingLoop implements AutoCloseable {
         consumer.seekToBeginning(Set.of(partition));
       }
     }
-  }
-
-  private Duration nextBackoff() {
-    Duration wait = backoff;
-    Duration doubled = backoff.multipliedBy(2);
-    backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
-    return wait;
   }
 
   private RuntimeException fatalOrRethrow(KafkaException e) {

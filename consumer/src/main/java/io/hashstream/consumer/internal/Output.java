@@ -11,7 +11,4 @@ sealed interface Output {
 
   /** Nothing of its own: the result of a newer event of the same key answers it. */
   record Covered() implements Output {}
-
-  /** A refused path publishes nothing and dead-letters nothing more; its reason was logged. */
-  record Nothing() implements Output {}
 }

@@ -21,9 +21,6 @@ import org.apache.kafka.common.TopicPartition;
  * answers in offset order until the transaction that carries them commits.
  */
 final class PartitionWork {
-  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
-
   private final TopicPartition partition;
   private final ArrayDeque<PendingRecord> pending = new ArrayDeque<>();
   private final Map<String, HashTask> submittedByKey = new HashMap<>();
@@ -35,7 +32,7 @@ final class PartitionWork {
   /** A transient failure: not read again before this time ({@link System#nanoTime}). */
   private long retryAtNanos;
   private boolean retrying;
-  private Duration backoff = MIN_BACKOFF;
+  private final Backoff backoff = new Backoff();
 
   PartitionWork(TopicPartition partition) {
     this.partition = partition;
@@ -131,17 +128,15 @@ final class PartitionWork {
 
   /** A transient failure at the next record: wait before reading it again, longer each time. */
   Duration retryLater(long now) {
-    Duration wait = backoff;
+    Duration wait = backoff.next();
     retrying = true;
     retryAtNanos = now + wait.toNanos();
-    Duration doubled = backoff.multipliedBy(2);
-    backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
     return wait;
   }
 
   /** A record decoded: the next transient failure waits the shortest time again. */
   void decoded() {
-    backoff = MIN_BACKOFF;
+    backoff.reset();
   }
 
   /** Whether a transient failure still keeps the partition from being read. */
