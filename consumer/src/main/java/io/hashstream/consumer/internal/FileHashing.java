@@ -19,7 +19,9 @@ import org.jspecify.annotations.Nullable;
  * checked Java path. Its state is taken when opened and again after the read: if it changed, the
  * read is repeated a few times, then the file is reported {@code unstable}. If the file system shows
  * an older state than the event did (a network file system that has not caught up), the read waits
- * with backoff, then reports {@code unstable}.
+ * with backoff, then reports {@code unstable}; so does a path where this host sees nothing although
+ * the event saw a file: not visible is not deleted. A directory, or a path beneath a directory that
+ * became a symbolic link, is not a file of the tree: gone.
  *
  * <p>One per hashing thread: it owns its opener (with its read buffer) and its digest.
  */
@@ -50,6 +52,11 @@ public final class FileHashing implements AutoCloseable {
 
   /** What the event saw of the file, where it saw it. */
   public record Expected(@Nullable Long size, @Nullable Instant modified) {
+    /** Whether the event saw a file at the path (a creation, change or find, not a delete). */
+    boolean saysItExists() {
+      return size != null;
+    }
+
     /** Whether {@code seen} is older than what the event saw: this view has not caught up. */
     boolean olderThanEvent(FileState seen) {
       if (modified == null) {
@@ -79,9 +86,28 @@ public final class FileHashing implements AutoCloseable {
       switch (outcome) {
         case OpenOutcome.Opened opened -> file = opened.file();
         case OpenOutcome.Gone gone -> {
+          if (!expected.saysItExists()) {
+            return new HashOutcome.Gone();
+          }
+          // The event saw a file here: this host may not see it yet (or its volume is not mounted).
+          if (staleWaits == STALE_BACKOFF.length) {
+            return new HashOutcome.Unstable(
+                "not visible on this host: the event saw a file of "
+                    + expected.size()
+                    + " bytes, this host sees nothing at the path",
+                null);
+          }
+          Thread.sleep(STALE_BACKOFF[staleWaits++]);
+          continue;
+        }
+        case OpenOutcome.NotInTree notInTree -> {
           return new HashOutcome.Gone();
         }
         case OpenOutcome.NotRegular notRegular -> {
+          if (notRegular.state().kind() == FileKind.DIRECTORY) {
+            // Directories have no entry of their own: a file replaced by one is gone from the table.
+            return new HashOutcome.Gone();
+          }
           return new HashOutcome.NotRegular(notRegular.state());
         }
         case OpenOutcome.Refused refused -> {

@@ -28,6 +28,9 @@ public final class PathResolver {
     /** Its parent directory does not exist (or is not a directory): the file is gone. */
     record ParentMissing() implements Resolution {}
 
+    /** Its directory leads outside the root through a symbolic link: not a file of the tree. */
+    record Outside(Path realParent) implements Resolution {}
+
     /** The path must not be opened. */
     record Refused(String reason) implements Resolution {}
   }
@@ -63,8 +66,7 @@ public final class PathResolver {
       return new Resolution.Refused("its directory cannot be resolved: " + e);
     }
     if (!realParent.startsWith(rootReal)) {
-      return new Resolution.Refused(
-          "its directory leads outside the root through a symbolic link (to " + realParent + ")");
+      return new Resolution.Outside(realParent);
     }
     return new Resolution.Inside(realParent.resolve(segments[segments.length - 1]));
   }

@@ -57,16 +57,12 @@ class FileHashingTest {
   }
 
   @Test
-  void aDirectoryOrASymlinkIsNotOpened() throws Exception {
+  void aSymlinkIsNotOpened() throws Exception {
     Path target = Files.writeString(directory.resolve("target"), "x");
     Files.createSymbolicLink(directory.resolve("link"), target);
-    Files.createDirectories(directory.resolve("sub"));
     assertThat(hashing.hash(root, "link", ANY))
         .isInstanceOfSatisfying(
             HashOutcome.NotRegular.class, n -> assertThat(n.state().kind()).isEqualTo(FileKind.SYMLINK));
-    assertThat(hashing.hash(root, "sub", ANY))
-        .isInstanceOfSatisfying(
-            HashOutcome.NotRegular.class, n -> assertThat(n.state().kind()).isEqualTo(FileKind.DIRECTORY));
   }
 
   @Test
@@ -85,6 +81,57 @@ class FileHashingTest {
     Files.writeString(directory.resolve("f"), "newer content");
     FileHashing.Expected older = new FileHashing.Expected(3L, Instant.parse("2020-01-01T00:00:00Z"));
     assertThat(hashing.hash(root, "f", older)).isInstanceOf(HashOutcome.Hashed.class);
+  }
+
+  /** Not visible is not deleted: only a DELETED event (no size) makes a missing file a tombstone. */
+  @Test
+  void aMissingFileThatTheEventSawIsWaitedForThenReportedUnstableNotGone() throws Exception {
+    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"));
+    assertThat(hashing.hash(root, "not-here-yet", sawAFile))
+        .isInstanceOfSatisfying(
+            HashOutcome.Unstable.class,
+            unstable -> {
+              assertThat(unstable.reason()).contains("not visible on this host");
+              assertThat(unstable.state()).isNull();
+            });
+  }
+
+  @Test
+  void aFileThatAppearsWhileWaitedForIsHashed() throws Exception {
+    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, null);
+    Thread late =
+        Thread.ofVirtual()
+            .unstarted(
+                () -> {
+                  try {
+                    Thread.sleep(150);
+                    Files.writeString(directory.resolve("late"), "abc");
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                });
+    late.start();
+    HashOutcome outcome = hashing.hash(root, "late", sawAFile);
+    late.join();
+    assertThat(outcome).isInstanceOf(HashOutcome.Hashed.class);
+  }
+
+  /** Directories have no entry: a path that is now one is a tombstone, whatever the event saw. */
+  @Test
+  void aPathThatIsNowADirectoryIsGone() throws Exception {
+    Files.createDirectories(directory.resolve("was-a-file"));
+    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, null);
+    assertThat(hashing.hash(root, "was-a-file", sawAFile)).isEqualTo(new HashOutcome.Gone());
+    assertThat(hashing.hash(root, "was-a-file", ANY)).isEqualTo(new HashOutcome.Gone());
+  }
+
+  /** {@code mv current old && ln -s v2 current}: current/f is no longer a file of the tree. */
+  @Test
+  void aPathBeneathADirectoryReplacedByASymlinkIsGone() throws Exception {
+    Files.writeString(Files.createDirectories(directory.resolve("v2")).resolve("f"), "new");
+    Files.createSymbolicLink(directory.resolve("current"), Path.of("v2"));
+    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, null);
+    assertThat(hashing.hash(root, "current/f", sawAFile)).isEqualTo(new HashOutcome.Gone());
   }
 
   private static byte[] sha256(byte[] content) throws Exception {

@@ -142,15 +142,20 @@ public final class HashTable {
     }
   }
 
-  /** What a hash result says the producer published: compared by type, size and time only. */
+  /**
+   * What a hash result says the producer published: compared by type, size and time only. Results
+   * that are not a settled view of the file ({@code UNREADABLE}, {@code UNSTABLE}) are uncertain:
+   * each start publishes such a path once more.
+   */
   static IndexEntry entry(HashResult result) {
     Long size = result.getSize();
     var modified = result.getModified();
     Long nanos = modified == null ? null : FileState.nanos(modified);
     return switch (result.getStatus()) {
-      case HASHED, UNREADABLE -> IndexEntry.recorded(FileType.REGULAR, size, nanos);
+      case HASHED -> IndexEntry.recorded(FileType.REGULAR, size, nanos);
       case NOT_REGULAR_FILE -> IndexEntry.recorded(type(result.getFileType()), size, nanos);
-      case UNSTABLE, UNKNOWN -> IndexEntry.uncertain();
+      // A file that could not be read may be readable now without any change the diff would see.
+      case UNREADABLE, UNSTABLE, UNKNOWN -> IndexEntry.uncertain();
     };
   }
 

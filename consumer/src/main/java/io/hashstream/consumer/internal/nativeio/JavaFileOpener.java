@@ -69,12 +69,17 @@ final class JavaFileOpener implements FileOpener {
     return switch (resolution) {
       case PathResolver.Resolution.Refused refused -> new OpenOutcome.Refused(refused.reason());
       case PathResolver.Resolution.ParentMissing missing -> new OpenOutcome.Gone();
+      case PathResolver.Resolution.Outside outside ->
+          new OpenOutcome.NotInTree(
+              "its directory leads outside the root through a symbolic link (to "
+                  + outside.realParent()
+                  + ")");
       case PathResolver.Resolution.Inside inside ->
           inside.file().equals(lexical)
               ? openRegular(inside.file())
               // Where the native opener runs, it follows no link at all: refuse the same paths.
-              : new OpenOutcome.Refused(
-                  "the path crosses a symbolic link on the way to the file (its directory is really "
+              : new OpenOutcome.NotInTree(
+                  "a directory on the way to the file is a symbolic link (its directory is really "
                       + inside.file().getParent()
                       + ")");
     };

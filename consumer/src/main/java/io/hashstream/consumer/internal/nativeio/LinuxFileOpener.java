@@ -170,8 +170,9 @@ final class LinuxFileOpener implements FileOpener {
           return new OpenOutcome.Gone();
         }
         case Errno.ELOOP -> {
-          return new OpenOutcome.Refused(
-              "the path crosses a symbolic link on the way to the file; none is followed"
+          // The final name is opened O_NOFOLLOW as a path, so ELOOP means a directory on the way.
+          return new OpenOutcome.NotInTree(
+              "a directory on the way to the file is a symbolic link; none is followed"
                   + " (RESOLVE_NO_SYMLINKS)");
         }
         case Errno.EXDEV -> {

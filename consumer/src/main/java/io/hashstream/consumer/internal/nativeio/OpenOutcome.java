@@ -14,6 +14,12 @@ public sealed interface OpenOutcome {
   /** Nothing is at the path, or a directory on the way is missing or is not a directory. */
   record Gone() implements OpenOutcome {}
 
+  /**
+   * The path is no longer a file of the tree: a directory on the way was replaced by a symbolic
+   * link (the native opener follows none). What the table held for it is gone.
+   */
+  record NotInTree(String reason) implements OpenOutcome {}
+
   /** Something other than a regular file is there; it was never opened for reading. */
   record NotRegular(FileState state) implements OpenOutcome {}
 

@@ -40,6 +40,7 @@ public final class UnreadableProbe {
                   }
                   case OpenOutcome.Unreadable unreadable -> unreadable.reason();
                   case OpenOutcome.Refused refused -> refused.reason();
+                  case OpenOutcome.NotInTree notInTree -> notInTree.reason();
                   case OpenOutcome.NotRegular notRegular -> notRegular.state().kind().toString();
                   case OpenOutcome.Gone gone -> "";
                 };
