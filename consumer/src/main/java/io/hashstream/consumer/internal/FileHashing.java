@@ -90,15 +90,14 @@ public final class FileHashing implements AutoCloseable {
             return new HashOutcome.Gone();
           }
           // The event saw a file here: this host may not see it yet (or its volume is not mounted).
-          if (staleWaits == STALE_BACKOFF.length) {
-            return new HashOutcome.Unstable(
-                "not visible on this host: the event saw a file of "
-                    + expected.size()
-                    + " bytes, this host sees nothing at the path",
-                null);
+          if (backedOff(staleWaits++)) {
+            continue;
           }
-          Thread.sleep(STALE_BACKOFF[staleWaits++]);
-          continue;
+          return new HashOutcome.Unstable(
+              "not visible on this host: the event saw a file of "
+                  + expected.size()
+                  + " bytes, this host sees nothing at the path",
+              null);
         }
         case OpenOutcome.NotInTree notInTree -> {
           return new HashOutcome.Gone();
@@ -121,17 +120,16 @@ public final class FileHashing implements AutoCloseable {
       if (expected.olderThanEvent(state)) {
         // Not holding the descriptor while waiting.
         file.close();
-        if (staleWaits == STALE_BACKOFF.length) {
-          return new HashOutcome.Unstable(
-              "the file system still shows an older state than the event (modified "
-                  + state.modified()
-                  + ", size "
-                  + state.size()
-                  + ")",
-              state);
+        if (backedOff(staleWaits++)) {
+          continue;
         }
-        Thread.sleep(STALE_BACKOFF[staleWaits++]);
-        continue;
+        return new HashOutcome.Unstable(
+            "the file system still shows an older state than the event (modified "
+                + state.modified()
+                + ", size "
+                + state.size()
+                + ")",
+            state);
       }
       read++;
       byte[] digest;
@@ -151,6 +149,15 @@ public final class FileHashing implements AutoCloseable {
     }
     return new HashOutcome.Unstable(
         "the file kept changing while it was read (" + MAX_READS + " reads)", null);
+  }
+
+  /** Waits out backoff step {@code step} for a view to catch up; false once the steps are spent. */
+  private static boolean backedOff(int step) throws InterruptedException {
+    if (step >= STALE_BACKOFF.length) {
+      return false;
+    }
+    Thread.sleep(STALE_BACKOFF[step]);
+    return true;
   }
 
   private static String describe(IOException e) {

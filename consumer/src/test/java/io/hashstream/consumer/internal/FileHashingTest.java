@@ -1,12 +1,19 @@
 package io.hashstream.consumer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.Random;
 import io.hashstream.consumer.internal.nativeio.FileOpener;
 import io.hashstream.consumer.internal.nativeio.RootDirectory;
@@ -99,21 +106,25 @@ class FileHashingTest {
   @Test
   void aFileThatAppearsWhileWaitedForIsHashed() throws Exception {
     FileHashing.Expected sawAFile = new FileHashing.Expected(3L, null);
-    Thread late =
-        Thread.ofVirtual()
-            .unstarted(
-                () -> {
-                  try {
-                    Thread.sleep(150);
-                    Files.writeString(directory.resolve("late"), "abc");
-                  } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                  }
-                });
-    late.start();
-    HashOutcome outcome = hashing.hash(root, "late", sawAFile);
-    late.join();
-    assertThat(outcome).isInstanceOf(HashOutcome.Hashed.class);
+    try (ExecutorService executor = Executors.newSingleThreadExecutor()) {
+      AtomicReference<Thread> hashingThread = new AtomicReference<>();
+      Future<HashOutcome> outcome =
+          executor.submit(
+              () -> {
+                hashingThread.set(Thread.currentThread());
+                return hashing.hash(root, "late", sawAFile);
+              });
+      // The file appears once the hash is waiting in its backoff, not after a guessed delay.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                Thread thread = hashingThread.get();
+                return thread != null && thread.getState() == Thread.State.TIMED_WAITING;
+              });
+      Files.writeString(directory.resolve("late"), "abc");
+      assertThat(outcome.get(30, TimeUnit.SECONDS)).isInstanceOf(HashOutcome.Hashed.class);
+    }
   }
 
   /** Directories have no entry: a path that is now one is a tombstone, whatever the event saw. */
