@@ -1,5 +1,6 @@
 package io.hashstream.cli;
 
+import io.hashstream.consumer.ConsumerHealth;
 import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.HashingConsumer;
 import io.hashstream.consumer.UnknownRootPolicy;
@@ -145,7 +146,7 @@ final class ConsumerCommand implements Callable<Integer> {
     }
     MeterRegistry registry = metrics.registry();
     HashingConsumer consumer = HashingConsumer.create(settings, registry);
-    metrics.serve(() -> health(registry, unknownRoots));
+    metrics.serve(() -> health(consumer.health(), registry, unknownRoots));
     CountDownLatch finished = new CountDownLatch(1);
     ShutdownSignals.onSignal(
         () -> {
@@ -171,8 +172,22 @@ final class ConsumerCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Degraded once events arrived for a root this instance has no directory for, and were held. */
-  private static MetricsOptions.Health health(MeterRegistry registry, UnknownRootPolicy policy) {
+  /**
+   * The instance's own health first (failing while it stops, degraded after a hashing thread was
+   * replaced); then degraded once events arrived for a root this instance has no directory for,
+   * and were held.
+   */
+  private static MetricsOptions.Health health(
+      ConsumerHealth own, MeterRegistry registry, UnknownRootPolicy policy) {
+    switch (own.status()) {
+      case FAILING -> {
+        return new MetricsOptions.Health(MetricsOptions.Health.Status.FAILING, own.reason());
+      }
+      case DEGRADED -> {
+        return new MetricsOptions.Health(MetricsOptions.Health.Status.DEGRADED, own.reason());
+      }
+      case READY -> {}
+    }
     if (policy == UnknownRootPolicy.DEAD_LETTER) {
       return MetricsOptions.Health.ready();
     }

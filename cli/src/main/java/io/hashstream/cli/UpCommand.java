@@ -1,5 +1,6 @@
 package io.hashstream.cli;
 
+import io.hashstream.consumer.ConsumerHealth;
 import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.HashingConsumer;
 import io.hashstream.producer.FileProducer;
@@ -83,7 +84,7 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
     PrintWriter out = out();
     LocalRuntime runtime = runtimeOptions.start();
     Pipeline pipeline = new Pipeline(runtime, metrics.registry());
-    metrics.serve(MetricsOptions.Health::ready);
+    metrics.serve(pipeline::health);
     ShutdownSignals.onSignal(pipeline::stop);
     LOG.info(
         "local runtime ready in {} s (bootstrap.servers={}, schema.registry.url={})",
@@ -195,6 +196,22 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
                       }
                     }
                   }));
+    }
+
+    /** The least healthy consumer's answer: failing over degraded over ready. */
+    synchronized MetricsOptions.Health health() {
+      ConsumerHealth worst = ConsumerHealth.ready();
+      for (HashingConsumer consumer : consumers) {
+        ConsumerHealth health = consumer.health();
+        if (health.status().compareTo(worst.status()) > 0) {
+          worst = health;
+        }
+      }
+      return switch (worst.status()) {
+        case READY -> MetricsOptions.Health.ready();
+        case DEGRADED -> new MetricsOptions.Health(MetricsOptions.Health.Status.DEGRADED, worst.reason());
+        case FAILING -> new MetricsOptions.Health(MetricsOptions.Health.Status.FAILING, worst.reason());
+      };
     }
 
     /** Returns when a part failed (its failure is rethrown); a signal ends the JVM meanwhile. */

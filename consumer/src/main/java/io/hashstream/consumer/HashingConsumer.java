@@ -38,6 +38,11 @@ public final class HashingConsumer implements AutoCloseable {
     loop.stop();
   }
 
+  /** Safe from any thread. */
+  public ConsumerHealth health() {
+    return loop.health();
+  }
+
   @Override
   public void close() {
     loop.close();

@@ -40,6 +40,10 @@ final class ConsumerRunner implements AutoCloseable {
     return meter == null ? 0 : meter.count();
   }
 
+  ConsumerHealth health() {
+    return consumer.health();
+  }
+
   @Nullable Throwable failure() {
     return failure.get();
   }

@@ -32,6 +32,8 @@ public final class ConsumerMetrics {
   private final Counter covered;
   private final Counter revoked;
   private final Counter registryUnavailable;
+  private final Counter hashingFailures;
+  private final Counter hashingThreadsReplaced;
 
   private final MeterRegistry registry;
   private final Tags tags;
@@ -65,14 +67,26 @@ public final class ConsumerMetrics {
             .description("Events answered per committed transaction (the batch size)")
             .tags(tags).register(registry);
     covered =
-        Counter.builder("hashstream.consumer.events.covered")
-            .description("Events answered by the result of a newer event of the same key")
-            .tags(tags).register(registry);
+        described(
+            "hashstream.consumer.events.covered",
+            "Events answered by the result of a newer event of the same key");
     revoked = Counter.builder("hashstream.consumer.partitions.revoked").tags(tags).register(registry);
     registryUnavailable =
-        Counter.builder("hashstream.consumer.registry.unavailable")
-            .description("Reads and commits put off because the schema registry could not be reached")
-            .tags(tags).register(registry);
+        described(
+            "hashstream.consumer.registry.unavailable",
+            "Reads and commits put off because the schema registry could not be reached");
+    hashingFailures =
+        described(
+            "hashstream.consumer.hashing.failures",
+            "Files whose hashing threw: each became an UNREADABLE result");
+    hashingThreadsReplaced =
+        described(
+            "hashstream.consumer.hashing.threads.replaced",
+            "Hashing threads ended by an Error and started anew");
+  }
+
+  private Counter described(String name, String description) {
+    return Counter.builder(name).description(description).tags(tags).register(registry);
   }
 
   private static Counter outcomeCounter(MeterRegistry registry, Tags tags, String outcome) {
@@ -148,6 +162,16 @@ public final class ConsumerMetrics {
       consumerMetrics.close();
       producerMetrics.close();
     };
+  }
+
+  /** From a hashing thread. */
+  void hashingFailed() {
+    hashingFailures.increment();
+  }
+
+  /** From a hashing thread. */
+  void hashingThreadReplaced() {
+    hashingThreadsReplaced.increment();
   }
 
   void aborted() {

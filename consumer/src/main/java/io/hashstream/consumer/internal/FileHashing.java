@@ -7,7 +7,6 @@ import io.hashstream.consumer.internal.nativeio.RootDirectory;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -62,10 +61,9 @@ public final class FileHashing implements AutoCloseable {
       if (modified == null) {
         return false;
       }
-      // Microseconds: a network file system may keep coarser times than the producer's disk.
-      Instant expected = modified.truncatedTo(ChronoUnit.MICROS);
-      Instant actual = seen.modified().truncatedTo(ChronoUnit.MICROS);
-      if (actual.isBefore(expected)) {
+      ModifiedTime expected = ModifiedTime.of(modified).truncatedToMicros();
+      ModifiedTime actual = seen.modified().truncatedToMicros();
+      if (actual.compareTo(expected) < 0) {
         return true;
       }
       return actual.equals(expected) && size != null && seen.size() != size;

@@ -1,6 +1,5 @@
 package io.hashstream.consumer.internal;
 
-import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,7 +10,7 @@ import org.jspecify.annotations.Nullable;
  * @param modified its modification time, at the precision the OS gives
  * @param identity device and inode where the OS gives them
  */
-public record FileState(FileKind kind, long size, Instant modified, @Nullable Identity identity) {
+public record FileState(FileKind kind, long size, ModifiedTime modified, @Nullable Identity identity) {
 
   /** Device and inode: two states with different identities are different files. */
   public record Identity(long device, long inode) {}

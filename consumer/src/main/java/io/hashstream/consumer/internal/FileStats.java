@@ -55,7 +55,7 @@ public final class FileStats {
     return new FileState(
         kind,
         attribute(attributes, "size", Long.class),
-        attribute(attributes, "lastModifiedTime", FileTime.class).toInstant(),
+        ModifiedTime.of(attribute(attributes, "lastModifiedTime", FileTime.class)),
         new FileState.Identity(
             attribute(attributes, "dev", Long.class), attribute(attributes, "ino", Long.class)));
   }
@@ -82,6 +82,6 @@ public final class FileStats {
     } else {
       kind = FileKind.OTHER;
     }
-    return new FileState(kind, attributes.size(), attributes.lastModifiedTime().toInstant(), null);
+    return new FileState(kind, attributes.size(), ModifiedTime.of(attributes.lastModifiedTime()), null);
   }
 }

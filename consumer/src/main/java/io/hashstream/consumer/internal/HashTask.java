@@ -35,7 +35,6 @@ final class HashTask implements PendingRecord {
   private final AtomicReference<State> state;
   /** Written by the hashing thread before DONE is set, read by the poll thread after it saw DONE. */
   private volatile @Nullable HashOutcome outcome;
-  private volatile @Nullable RuntimeException failure;
   private volatile long hashNanos;
   /** Poll thread only: the newer task that answers for this one once it is COVERED. */
   private @Nullable HashTask coveredBy;
@@ -103,12 +102,6 @@ final class HashTask implements PendingRecord {
     return state.compareAndSet(State.RUNNING, State.DONE);
   }
 
-  /** Hashing thread: an unexpected failure, which the poll thread rethrows. */
-  boolean fail(RuntimeException e) {
-    failure = e;
-    return state.compareAndSet(State.RUNNING, State.DONE);
-  }
-
   /** Hashing thread, between read buffers: whether to abandon the file. */
   boolean cancelled() {
     return state.get() == State.CANCELLED;
@@ -148,12 +141,8 @@ final class HashTask implements PendingRecord {
     return task.state.get() == State.DONE;
   }
 
-  /** The outcome of a DONE task; rethrows what failed its hashing thread. */
+  /** The outcome of a DONE task. */
   HashOutcome outcome() {
-    RuntimeException failed = failure;
-    if (failed != null) {
-      throw new IllegalStateException("hashing " + key + " failed", failed);
-    }
     HashOutcome result = outcome;
     if (result == null) {
       throw new IllegalStateException("the task of " + key + " has no outcome yet");

@@ -1,6 +1,7 @@
 package io.hashstream.consumer.internal;
 
 import io.hashstream.consumer.ConsumerSettings;
+import io.hashstream.consumer.ConsumerHealth;
 import io.hashstream.consumer.ConsumerStoppedException;
 import io.hashstream.consumer.internal.nativeio.FileOpener;
 import io.hashstream.consumer.internal.nativeio.RootDirectory;
@@ -38,6 +39,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +92,8 @@ public final class HashingLoop implements AutoCloseable {
   private final RateLimitedLog transientWarnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private final AutoCloseable clientMetrics;
   private volatile boolean stopping;
+  /** Set by a hashing thread that ran out of memory: the instance stops at its next round. */
+  private volatile @Nullable String outOfMemory;
   /** Set when {@link #run} returned: a revocation from {@code close()} then commits nothing. */
   private boolean ended;
   /** After a failed transaction or a registry that cannot serialize results. */
@@ -123,7 +127,9 @@ public final class HashingLoop implements AutoCloseable {
             settings.hashingThreads(),
             "hashstream-" + settings.instanceId(),
             ReadThrottle.fromSystemProperty(),
-            completions::add);
+            metrics,
+            completions::add,
+            this::outOfMemory);
   }
 
   private static Map<String, RootDirectory> openRoots(Map<String, Path> roots) {
@@ -144,6 +150,27 @@ public final class HashingLoop implements AutoCloseable {
   public void stop() {
     stopping = true;
     consumer.wakeup();
+  }
+
+  private void outOfMemory(HashTask task, OutOfMemoryError e) {
+    // Nothing is allocated beyond this line: the poll thread says it and stops.
+    outOfMemory = "out of memory while hashing " + task.key().key() + " (" + e.getMessage() + ")";
+    consumer.wakeup();
+  }
+
+  /** Ready, degraded after a hashing thread was replaced, failing once it must stop. */
+  public ConsumerHealth health() {
+    String fatal = outOfMemory;
+    if (fatal != null) {
+      return new ConsumerHealth(ConsumerHealth.Status.FAILING, fatal);
+    }
+    int replaced = workers.replaced();
+    if (replaced > 0) {
+      return new ConsumerHealth(
+          ConsumerHealth.Status.DEGRADED,
+          replaced + " hashing thread(s) ended by an Error and replaced; see the log");
+    }
+    return ConsumerHealth.ready();
   }
 
   /** Runs until {@link #stop} or a fatal error. */
@@ -186,6 +213,7 @@ public final class HashingLoop implements AutoCloseable {
   }
 
   private void round() throws InterruptedException {
+    requireMemory();
     boolean inFlight = pendingCount() > 0;
     ConsumerRecords<byte[], byte[]> records;
     try {
@@ -202,9 +230,18 @@ public final class HashingLoop implements AutoCloseable {
     }
     collectSettled();
     if (commitDue(records.isEmpty())) {
+      requireMemory();
       commit();
     }
     adjustPauses();
+  }
+
+  /** The JVM cannot be trusted after an OutOfMemoryError: nothing more is committed. */
+  private void requireMemory() {
+    String fatal = outOfMemory;
+    if (fatal != null) {
+      throw new ConsumerStoppedException(fatal + ": the instance stops, as the JVM cannot be trusted after it");
+    }
   }
 
   /** With nothing in flight: poll until the ready answers are due, or for the poll timeout. */

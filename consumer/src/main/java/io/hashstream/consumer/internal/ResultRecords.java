@@ -93,19 +93,11 @@ public final class ResultRecords {
       return;
     }
     result.setSize(state.size());
-    if (fitsInNanos(state.modified())) {
-      result.setModified(state.modified());
-    }
+    result.setModified(state.modified().forRecord());
     FileState.Identity identity = state.identity();
     if (identity != null) {
       result.setFileIdentity(new FileIdentity(identity.device(), identity.inode()));
     }
-  }
-
-  /** timestamp-nanos is a long of nanoseconds: 1677-09-21 to 2262-04-11. */
-  private static boolean fitsInNanos(java.time.Instant instant) {
-    long seconds = instant.getEpochSecond();
-    return seconds > Long.MIN_VALUE / 1_000_000_000L + 1 && seconds < Long.MAX_VALUE / 1_000_000_000L - 1;
   }
 
   private static FileType fileType(FileKind kind) {

@@ -9,6 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.hashstream.consumer.internal.FileKind;
 import io.hashstream.consumer.internal.FileState;
+import io.hashstream.consumer.internal.ModifiedTime;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -18,7 +19,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -267,10 +267,8 @@ final class LinuxCalls {
           case S_IFSOCK -> FileKind.SOCKET;
           default -> FileKind.OTHER;
         };
-    Instant modified =
-        Instant.ofEpochSecond(
-            buffer.get(JAVA_LONG, STX_MTIME_SEC),
-            Integer.toUnsignedLong(buffer.get(JAVA_INT, STX_MTIME_NSEC)));
+    ModifiedTime modified =
+        new ModifiedTime(buffer.get(JAVA_LONG, STX_MTIME_SEC), buffer.get(JAVA_INT, STX_MTIME_NSEC));
     long device =
         makedev(
             Integer.toUnsignedLong(buffer.get(JAVA_INT, STX_DEV_MAJOR)),
