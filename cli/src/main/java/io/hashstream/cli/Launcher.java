@@ -50,6 +50,7 @@ final class Launcher {
     }
     if (top.verbose()) {
       System.setProperty("hashstream.console.level", "DEBUG");
+      System.setProperty("hashstream.kafka.console.level", "DEBUG");
       System.setProperty("hashstream.log.level", "DEBUG");
     }
     loggingConfigured = true;

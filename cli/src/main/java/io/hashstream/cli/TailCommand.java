@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -48,7 +49,19 @@ final class TailCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = out();
+    try {
+      return read(out());
+    } catch (TimeoutException e) {
+      throw new UserErrors.FailedException(
+          "cannot reach Kafka at "
+              + cluster.bootstrapServers()
+              + " within 30 s: is the broker running? ('hashstream local' starts one;"
+              + " --bootstrap-servers chooses another)",
+          e);
+    }
+  }
+
+  private int read(PrintWriter out) {
     try (HashTopicReader reader =
         new HashTopicReader(
             cluster.bootstrapServers(), cluster.schemaRegistry(), cluster.clientProperties(), hashesTopic)) {

@@ -62,9 +62,19 @@ final class UserErrors {
       case ConsumerStoppedException stopped -> text;
       case ProducerException producer -> text;
       case UsageException usage -> text;
+      case FailedException failed -> text;
       case InterruptedException interrupted -> "interrupted";
       default -> e.getClass().getSimpleName() + ": " + text + " (run with --verbose for details)";
     };
+  }
+
+  /** A failure while running that one line explains (exit status 1). */
+  static final class FailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FailedException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** A command line that parses but cannot be right (two options that contradict each other). */

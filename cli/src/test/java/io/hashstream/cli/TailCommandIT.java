@@ -11,6 +11,7 @@ import io.hashstream.consumer.HashTable;
 import io.hashstream.consumer.HashingConsumer;
 import io.hashstream.consumer.Tables;
 import io.hashstream.schemas.avro.ChangeKind;
+import io.hashstream.testsupport.FreePorts;
 import io.hashstream.testsupport.SharedRuntime;
 import io.hashstream.testsupport.TestCluster;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -111,5 +112,20 @@ class TailCommandIT {
   private static String[] concat(String[] first, String[] second) {
     return java.util.stream.Stream.concat(java.util.Arrays.stream(first), java.util.Arrays.stream(second))
         .toArray(String[]::new);
+  }
+
+  @Test
+  void anUnreachableBrokerIsOneLine() throws Exception {
+    String broker = "127.0.0.1:" + FreePorts.allocate(1)[0];
+    try (LauncherProcess tail = LauncherProcess.start(work, "tail", "--latest", "--bootstrap-servers", broker)) {
+      assertThat(tail.awaitExit(Duration.ofMinutes(2))).isEqualTo(1);
+      assertThat(tail.stderr().lines().toList())
+          .as(tail.stderr())
+          .containsExactly(
+              "hashstream: cannot reach Kafka at "
+                  + broker
+                  + " within 30 s: is the broker running? ('hashstream local' starts one;"
+                  + " --bootstrap-servers chooses another)");
+    }
   }
 }

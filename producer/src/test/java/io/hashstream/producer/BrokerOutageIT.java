@@ -38,7 +38,7 @@ class BrokerOutageIT {
     RuntimeSettings brokerSettings = TestRuntimes.settings(data).withoutRegistry();
     LocalRuntime broker = LocalRuntime.start(brokerSettings);
     try {
-      TestCluster cluster = cluster(broker.bootstrapServers(), shared.schemaRegistryUrl());
+      TestCluster cluster = TestCluster.of(broker.bootstrapServers(), shared.schemaRegistryUrl());
       ProducerSettings base = Fixtures.settings(cluster, "demo", tree);
       // Sends fail for good after 6 s: the changes in flight when the broker went away must be
       // published again (not resent as they were), once it is back.
@@ -113,19 +113,5 @@ class BrokerOutageIT {
     } finally {
       broker.close();
     }
-  }
-
-  private static TestCluster cluster(String bootstrapServers, String registry) {
-    return new TestCluster() {
-      @Override
-      public String bootstrapServers() {
-        return bootstrapServers;
-      }
-
-      @Override
-      public String schemaRegistryUrl() {
-        return registry;
-      }
-    };
   }
 }

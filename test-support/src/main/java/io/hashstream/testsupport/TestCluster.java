@@ -23,6 +23,14 @@ public interface TestCluster {
     return config;
   }
 
+  /** A cluster at these addresses: a broker of a test's own with the shared registry, say. */
+  static TestCluster of(String bootstrapServers, String schemaRegistryUrl) {
+    return new At(bootstrapServers, schemaRegistryUrl);
+  }
+
+  /** The cluster {@link #of} describes. */
+  record At(String bootstrapServers, String schemaRegistryUrl) implements TestCluster {}
+
   /** Starts a cluster of another kind, found with {@link java.util.ServiceLoader}. */
   interface Factory {
     /** The value of {@code hashstream.test.cluster} that selects this factory. */

@@ -34,6 +34,8 @@ public final class ConsumerMetrics {
   private final Counter registryUnavailable;
   private final Counter hashingFailures;
   private final Counter hashingThreadsReplaced;
+  private final Counter commitsRetried;
+  private final Counter producersRenewed;
 
   private final MeterRegistry registry;
   private final Tags tags;
@@ -83,6 +85,14 @@ public final class ConsumerMetrics {
         described(
             "hashstream.consumer.hashing.threads.replaced",
             "Hashing threads ended by an Error and started anew");
+    commitsRetried =
+        described(
+            "hashstream.consumer.transaction.commits.retried",
+            "Commits tried again after Kafka did not answer within max.block.ms");
+    producersRenewed =
+        described(
+            "hashstream.consumer.producers.renewed",
+            "Transactional producers replaced after a timeout, an expired transaction or a failed abort");
   }
 
   private Counter described(String name, String description) {
@@ -150,18 +160,19 @@ public final class ConsumerMetrics {
   }
 
   /**
-   * The Kafka clients' own metrics, consumer lag ({@code kafka.consumer.fetch.manager.records.lag})
-   * among them; closed with the clients.
+   * A Kafka client's own metrics, consumer lag ({@code kafka.consumer.fetch.manager.records.lag})
+   * among them; the caller closes them with the client.
    */
-  AutoCloseable bindClients(Consumer<?, ?> consumer, Producer<?, ?> producer) {
-    KafkaClientMetrics consumerMetrics = new KafkaClientMetrics(consumer, tags);
-    KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer, tags);
-    consumerMetrics.bindTo(registry);
-    producerMetrics.bindTo(registry);
-    return () -> {
-      consumerMetrics.close();
-      producerMetrics.close();
-    };
+  KafkaClientMetrics bindClient(Consumer<?, ?> consumer) {
+    KafkaClientMetrics bound = new KafkaClientMetrics(consumer, tags);
+    bound.bindTo(registry);
+    return bound;
+  }
+
+  KafkaClientMetrics bindClient(Producer<?, ?> producer) {
+    KafkaClientMetrics bound = new KafkaClientMetrics(producer, tags);
+    bound.bindTo(registry);
+    return bound;
   }
 
   /** From a hashing thread. */
@@ -172,6 +183,14 @@ public final class ConsumerMetrics {
   /** From a hashing thread. */
   void hashingThreadReplaced() {
     hashingThreadsReplaced.increment();
+  }
+
+  void commitRetried() {
+    commitsRetried.increment();
+  }
+
+  void producerRenewed() {
+    producersRenewed.increment();
   }
 
   void aborted() {

@@ -1,7 +1,7 @@
 package io.hashstream.consumer.internal;
 
-import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.ConsumerHealth;
+import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.ConsumerStoppedException;
 import io.hashstream.consumer.internal.nativeio.FileOpener;
 import io.hashstream.consumer.internal.nativeio.RootDirectory;
@@ -25,20 +25,20 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +74,8 @@ public final class HashingLoop implements AutoCloseable {
   private final ConsumerMetrics metrics;
   private final KafkaConsumer<byte[], byte[]> consumer;
   /** Sends serialized records: results and dead letters share one transaction. */
-  private final KafkaProducer<byte[], byte[]> producer;
+  private final Transactions transactions;
+  private final BrokerOutage outage;
   private final AvroSerializer<HashResult> resultSerializer;
   private final DeadLetters deadLetters;
   private final Admin admin;
@@ -90,7 +91,7 @@ public final class HashingLoop implements AutoCloseable {
   private final RateLimitedLog unknownRoots = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private final RateLimitedLog deadLetterWarnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private final RateLimitedLog transientWarnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
-  private final AutoCloseable clientMetrics;
+  private final KafkaClientMetrics clientMetrics;
   private volatile boolean stopping;
   /** Set by a hashing thread that ran out of memory: the instance stops at its next round. */
   private volatile @Nullable String outOfMemory;
@@ -115,13 +116,12 @@ public final class HashingLoop implements AutoCloseable {
             KafkaMaps.consumer(settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.resultSerializer = new AvroSerializer<>();
     resultSerializer.configure(KafkaMaps.serde(settings), false);
-    this.producer =
-        new KafkaProducer<>(
-            KafkaMaps.producer(settings), new ByteArraySerializer(), new ByteArraySerializer());
+    this.outage = new BrokerOutage(settings.bootstrapServers());
+    this.transactions = new Transactions(settings, metrics, outage);
     this.deadLetters = new DeadLetters(settings.deadLetterTopic());
     this.decoder = new EventDecoder(KafkaMaps.serde(settings));
     this.results = new ResultRecords(settings.hashesTopic(), settings.instanceId(), Clock.systemUTC());
-    this.clientMetrics = metrics.bindClients(consumer, producer);
+    this.clientMetrics = metrics.bindClient(consumer);
     this.workers =
         new HashWorkers(
             settings.hashingThreads(),
@@ -164,6 +164,10 @@ public final class HashingLoop implements AutoCloseable {
     if (fatal != null) {
       return new ConsumerHealth(ConsumerHealth.Status.FAILING, fatal);
     }
+    String unanswered = outage.describe();
+    if (unanswered != null) {
+      return new ConsumerHealth(ConsumerHealth.Status.DEGRADED, unanswered);
+    }
     int replaced = workers.replaced();
     if (replaced > 0) {
       return new ConsumerHealth(
@@ -175,19 +179,8 @@ public final class HashingLoop implements AutoCloseable {
 
   /** Runs until {@link #stop} or a fatal error. */
   public void run() throws InterruptedException {
-    TopicSetup topics = new TopicSetup(admin, settings.bootstrapServers());
-    topics.requireReachable();
-    requireRegistry();
-    int partitions = topics.awaitTopic(settings.eventsTopic(), () -> stopping);
-    if (stopping) {
+    if (!prepare()) {
       return;
-    }
-    topics.ensureCompacted(settings.hashesTopic(), partitions);
-    topics.ensureExists(settings.deadLetterTopic(), partitions);
-    try {
-      producer.initTransactions();
-    } catch (KafkaException e) {
-      throw fatalOrRethrow(e);
     }
     FileOpener.nativeUnavailable()
         .ifPresent(reason -> LOG.warn("files are opened through the checked Java path: {}", reason));
@@ -212,6 +205,34 @@ public final class HashingLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits for Kafka as long as it takes (saying so once, and once more when it answers), checks
+   * the registry and the topics, and initializes the producer.
+   *
+   * @return false if stopped first
+   */
+  private boolean prepare() throws InterruptedException {
+    TopicSetup topics = new TopicSetup(admin, settings.bootstrapServers());
+    Backoff wait = new Backoff();
+    while (!stopping) {
+      try {
+        topics.requireReachable();
+        requireRegistry();
+        int partitions = topics.awaitTopic(settings.eventsTopic(), () -> stopping);
+        if (stopping) {
+          return false;
+        }
+        topics.ensureCompacted(settings.hashesTopic(), partitions);
+        topics.ensureExists(settings.deadLetterTopic(), partitions);
+        return transactions.init(() -> stopping);
+      } catch (KafkaUnavailableException e) {
+        outage.unanswered(String.valueOf(e.getMessage()));
+        Thread.sleep(wait.next());
+      }
+    }
+    return false;
+  }
+
   private void round() throws InterruptedException {
     requireMemory();
     boolean inFlight = pendingCount() > 0;
@@ -220,6 +241,12 @@ public final class HashingLoop implements AutoCloseable {
       records = consumer.poll(inFlight ? Duration.ZERO : idlePollTimeout());
     } catch (WakeupException e) {
       return;
+    } catch (KafkaException e) {
+      String fatal = TransactionErrors.fatal(e, settings.instanceId());
+      if (fatal != null) {
+        throw new ConsumerStoppedException(fatal, e);
+      }
+      throw e;
     }
     dispatch(records);
     if (records.isEmpty() && inFlight) {
@@ -486,24 +513,8 @@ public final class HashingLoop implements AutoCloseable {
       return;
     }
     long started = System.nanoTime();
-    try {
-      producer.beginTransaction();
-      for (ProducerRecord<byte[], byte[]> record : sends) {
-        // A failed send fails the commit below, which aborts and rewinds: nothing is lost.
-        var _ = producer.send(record);
-      }
-      TestHook.AFTER_SEND_RESULTS.reached();
-      producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-      TestHook.AFTER_SEND_OFFSETS.reached();
-      TestHook.BEFORE_COMMIT.reached();
-      producer.commitTransaction();
-    } catch (KafkaException e) {
-      if (TransactionErrors.isFatal(e)) {
-        throw fatalOrRethrow(e);
-      }
-      LOG.warn("the transaction failed and is aborted; rewinding to the committed offsets: {}", e.toString());
-      metrics.aborted();
-      abortAndRewind();
+    if (!transactions.commit(sends, offsets, consumer.groupMetadata(), () -> stopping)) {
+      abandonAndRewind();
       Thread.sleep(backoff.next());
       return;
     }
@@ -563,12 +574,8 @@ public final class HashingLoop implements AutoCloseable {
     metrics.inFlight(pending, pausedNow);
   }
 
-  private void abortAndRewind() {
-    try {
-      producer.abortTransaction();
-    } catch (KafkaException e) {
-      throw fatalOrRethrow(e);
-    }
+  /** After a transaction that did not commit: nothing it covered is skipped. */
+  private void abandonAndRewind() throws InterruptedException {
     // Fresh work for every partition: completions of the old tasks are recognized and dropped.
     works.replaceAll(
         (partition, work) -> {
@@ -578,12 +585,15 @@ public final class HashingLoop implements AutoCloseable {
     rewindToCommitted(consumer.assignment());
   }
 
-  private void rewindToCommitted(Set<TopicPartition> partitions) {
+  private void rewindToCommitted(Set<TopicPartition> partitions) throws InterruptedException {
     if (partitions.isEmpty()) {
       return;
     }
     consumer.resume(partitions);
-    Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
+    Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets(partitions);
+    if (committed == null) {
+      return;
+    }
     for (TopicPartition partition : partitions) {
       OffsetAndMetadata offset = committed.get(partition);
       if (offset != null) {
@@ -594,11 +604,24 @@ public final class HashingLoop implements AutoCloseable {
     }
   }
 
-  private RuntimeException fatalOrRethrow(KafkaException e) {
-    if (TransactionErrors.isFatal(e)) {
-      return new ConsumerStoppedException(TransactionErrors.describeFatal(e, settings.instanceId()), e);
+  /**
+   * The group's committed offsets, asked again for as long as Kafka does not answer; null if
+   * stopped first (then nothing more is committed, and where the consumer stands does not matter).
+   */
+  private @Nullable Map<TopicPartition, OffsetAndMetadata> committedOffsets(
+      Set<TopicPartition> partitions) throws InterruptedException {
+    Backoff wait = new Backoff();
+    while (!stopping) {
+      try {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions);
+        outage.answered();
+        return committed;
+      } catch (TimeoutException e) {
+        outage.unanswered("reading the committed offsets: " + e.getMessage());
+        Thread.sleep(wait.next());
+      }
     }
-    return e;
+    return null;
   }
 
   /**
@@ -660,7 +683,7 @@ public final class HashingLoop implements AutoCloseable {
     RuntimeException failure = null;
     List<AutoCloseable> closeables =
         new ArrayList<>(
-            List.of(workers, clientMetrics, consumer, producer, decoder, resultSerializer, admin));
+            List.of(workers, clientMetrics, consumer, transactions, decoder, resultSerializer, admin));
     closeables.addAll(roots.values());
     for (AutoCloseable closeable : closeables) {
       try {

@@ -1,13 +1,15 @@
 package io.hashstream.consumer.internal;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Points in a transaction where a crash test can stop the consumer: with the system property
- * {@value #PROPERTY} set to a point's name, the poll thread prints {@code test-hook: blocked at
- * NAME} on stderr when it first gets there and blocks for ever, so the test can kill the process at
- * exactly that point. Unset in production: then every call returns at once.
+ * Points in a transaction where a test can stop the consumer: with the system property {@value
+ * #PROPERTY} set to a point's name, the poll thread prints {@code test-hook: blocked at NAME} on
+ * stderr when it gets there and blocks until {@link #release} (a crash test in another process
+ * never calls it and kills the process at exactly that point). Read at each call, so an
+ * in-process test can set it and clear it; unset in production, where the look-up is all it costs.
  */
 public enum TestHook {
   AFTER_SEND_RESULTS,
@@ -15,20 +17,31 @@ public enum TestHook {
   BEFORE_COMMIT;
 
   public static final String PROPERTY = "hashstream.test.block-at";
-  private static final @Nullable TestHook ACTIVE = active();
+  /** The latch the blocked poll thread waits on; null while none is blocked. */
+  private static final AtomicReference<@Nullable CountDownLatch> BLOCKED = new AtomicReference<>();
 
-  private static @Nullable TestHook active() {
-    String name = System.getProperty(PROPERTY);
-    return name == null ? null : TestHook.valueOf(name);
-  }
-
-  /** Blocks for ever if this is the active point; returns at once otherwise. */
+  /** Blocks until {@link #release} if this is the active point; returns at once otherwise. */
   public void reached() throws InterruptedException {
-    if (ACTIVE != this) {
+    if (!name().equals(System.getProperty(PROPERTY))) {
       return;
     }
+    CountDownLatch latch = new CountDownLatch(1);
+    BLOCKED.set(latch);
     System.err.println("test-hook: blocked at " + name());
     System.err.flush();
-    new CountDownLatch(1).await();
+    latch.await();
+  }
+
+  /** Whether a poll thread of this JVM is blocked at the active point. */
+  public static boolean blocked() {
+    return BLOCKED.get() != null;
+  }
+
+  /** Lets the blocked poll thread go on, if one is blocked. */
+  public static void release() {
+    CountDownLatch latch = BLOCKED.getAndSet(null);
+    if (latch != null) {
+      latch.countDown();
+    }
   }
 }

@@ -16,6 +16,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -25,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class TopicSetup {
   private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
   private static final Duration REACH_TIMEOUT = Duration.ofSeconds(30);
+  /** How long one look for a listening broker takes before the caller says it is waiting. */
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
   /**
    * How long a tombstone stays readable after compaction: a downstream reader that is less than a
    * day behind still sees that a file is gone.
@@ -39,22 +44,41 @@ public final class TopicSetup {
     this.bootstrapServers = bootstrapServers;
   }
 
-  /** Fails within 30 s, naming the address, if no broker answers. */
+  /**
+   * Checks that a broker answers.
+   *
+   * @throws KafkaUnavailableException if none does within a few seconds (the caller waits and
+   *     asks again)
+   * @throws ConsumerStoppedException if one refuses this client (authentication, authorization)
+   */
   public void requireReachable() throws InterruptedException {
     // Plain TCP first: a Kafka client would log a warning for every refused connection.
-    if (!anyBootstrapAccepts(bootstrapServers, REACH_TIMEOUT)) {
-      throw new ConsumerStoppedException(
-          "cannot reach Kafka at " + bootstrapServers + " within " + REACH_TIMEOUT.toSeconds() + " s");
+    if (!anyBootstrapAccepts(bootstrapServers, PROBE_TIMEOUT)) {
+      throw new KafkaUnavailableException("no connection to " + bootstrapServers);
     }
     try {
       admin.describeCluster().nodes().get(REACH_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      throw new ConsumerStoppedException(
-          "cannot reach Kafka at " + bootstrapServers + " within " + REACH_TIMEOUT.toSeconds() + " s");
+      throw new KafkaUnavailableException("no answer within " + REACH_TIMEOUT.toSeconds() + " s", e);
     } catch (ExecutionException e) {
-      throw new ConsumerStoppedException(
-          "cannot reach Kafka at " + bootstrapServers + ": " + causeOf(e), e);
+      throw failure("describing the cluster", e);
     }
+  }
+
+  /**
+   * A refusal stops the instance; anything else from a broker that accepted the connection (a
+   * timeout, a broker still starting) is waited out.
+   */
+  private static RuntimeException failure(String what, ExecutionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
+      return new ConsumerStoppedException(
+          "Kafka refused " + what + ": " + causeOf(e) + "; check the security settings of --client-config", e);
+    }
+    if (cause instanceof RetriableException) {
+      return new KafkaUnavailableException(what + ": " + causeOf(e), e);
+    }
+    return new ConsumerStoppedException(what + " failed: " + causeOf(e), e);
   }
 
   /**
@@ -75,11 +99,10 @@ public final class TopicSetup {
         }
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw new ConsumerStoppedException(
-              "cannot describe the topic " + topic + ": " + causeOf(e), e);
+          throw failure("describing the topic " + topic, e);
         }
       } catch (TimeoutException e) {
-        LOG.warn("describing the topic {} timed out; retrying", topic);
+        throw new KafkaUnavailableException("describing the topic " + topic + ": no answer within 30 s", e);
       }
       if (!said) {
         LOG.info("waiting for the topic {} to be created (the producer creates it)", topic);
@@ -135,10 +158,10 @@ public final class TopicSetup {
       LOG.info("created the topic {} with {} partitions", topic, partitions);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new ConsumerStoppedException("cannot create the topic " + topic + ": " + causeOf(e), e);
+        throw failure("creating the topic " + topic, e);
       }
     } catch (TimeoutException e) {
-      throw new ConsumerStoppedException("creating the topic " + topic + " timed out", e);
+      throw new KafkaUnavailableException("creating the topic " + topic + ": no answer within 30 s", e);
     }
   }
 
@@ -158,18 +181,20 @@ public final class TopicSetup {
       return;
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw new ConsumerStoppedException(
-            "cannot create the topic " + topic + ": " + causeOf(e), e);
+        throw failure("creating the topic " + topic, e);
       }
     } catch (TimeoutException e) {
-      throw new ConsumerStoppedException("creating the topic " + topic + " timed out", e);
+      throw new KafkaUnavailableException("creating the topic " + topic + ": no answer within 30 s", e);
     }
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
     Config config;
     try {
       config = admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new ConsumerStoppedException("cannot read the configuration of the topic " + topic, e);
+    } catch (ExecutionException e) {
+      throw failure("reading the configuration of the topic " + topic, e);
+    } catch (TimeoutException e) {
+      throw new KafkaUnavailableException(
+          "reading the configuration of the topic " + topic + ": no answer within 30 s", e);
     }
     ConfigEntry policy = config == null ? null : config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
     String value = policy == null ? "delete" : policy.value();

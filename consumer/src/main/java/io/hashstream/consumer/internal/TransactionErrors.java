@@ -1,43 +1,125 @@
 package io.hashstream.consumer.internal;
 
+import java.time.Duration;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Which transactional failures end the instance. Everything else is aborted, rewound to the
- * committed offsets and retried: a stale generation after a rebalance ({@code
- * CommitFailedException}), a coordinator move, a timeout.
+ * What a failed transaction, or a failed call of the consumer, means, from its whole cause chain:
+ * the client wraps the error that put it in an error state ("Cannot execute transactional method
+ * because we are in an error state", caused by a {@link ProducerFencedException}), so the outer
+ * type alone says little.
  */
 final class TransactionErrors {
+  private static final int MAX_DEPTH = 16;
+
   private TransactionErrors() {}
 
-  /** The producer cannot go on, or going on cannot help: stop this member with a clear line. */
-  static boolean isFatal(Throwable failure) {
-    return failure instanceof ProducerFencedException
-        || failure instanceof FencedInstanceIdException
-        || failure instanceof AuthorizationException
-        || failure instanceof AuthenticationException
-        || failure instanceof UnsupportedVersionException
-        || failure instanceof OutOfOrderSequenceException;
+  /** What to do about a failure. */
+  sealed interface Failure {}
+
+  /** Going on cannot help: the instance stops with this one line. */
+  record Fatal(String message) implements Failure {}
+
+  /**
+   * The broker ended the transaction itself: it stayed open longer than its timeout (a frozen
+   * process or broker, a slow disk). The producer is replaced and the work redone; nobody else has
+   * this instance's id.
+   */
+  record Expired(String message) implements Failure {}
+
+  /** Kafka did not answer in time: the producer's state is unknown, so it is replaced. */
+  record TimedOut(String message) implements Failure {}
+
+  /** Anything else (a coordinator move, a stale generation after a rebalance): abort and redo. */
+  record Abortable(String message) implements Failure {}
+
+  /**
+   * @param open how long the transaction had been open when it failed
+   * @param timeout the producer's {@code transaction.timeout.ms}
+   */
+  static Failure classify(Throwable failure, Duration open, Duration timeout, String instanceId) {
+    Throwable ended = open.compareTo(timeout) >= 0 ? endedByBroker(failure) : null;
+    if (ended != null) {
+      // What Kafka 4.4's client answers, tried: the commit of a transaction that the coordinator
+      // aborted past its timeout fails with InvalidTxnStateException, and the abort after it
+      // because the client is in an error state. Under other versions the coordinator's epoch
+      // bump shows as InvalidProducerEpochException or ProducerFencedException. A duplicate
+      // instance id is caught by the group (FencedInstanceIdException), not guessed from these.
+      return new Expired(
+          "the broker ended the transaction after it had been open "
+              + open.toSeconds()
+              + " s, longer than its timeout of "
+              + timeout.toSeconds()
+              + " s ("
+              + ended.getClass().getSimpleName()
+              + ": "
+              + ended.getMessage()
+              + ")");
+    }
+    String fatal = fatal(failure, instanceId);
+    if (fatal != null) {
+      return new Fatal(fatal);
+    }
+    TimeoutException timedOut = find(failure, TimeoutException.class);
+    if (timedOut != null) {
+      return new TimedOut(String.valueOf(timedOut.getMessage()));
+    }
+    return new Abortable(failure.toString());
   }
 
-  static String describeFatal(Throwable failure, String instanceId) {
-    return switch (failure) {
-      case ProducerFencedException fenced ->
-          "another consumer instance with the id '"
-              + instanceId
-              + "' started and took over; this one stops (give each instance its own --instance-id)";
-      case FencedInstanceIdException fenced ->
-          "another consumer instance with the id '"
-              + instanceId
-              + "' joined the group; this one stops (give each instance its own --instance-id)";
-      case AuthorizationException denied -> "not authorized: " + denied.getMessage();
-      case AuthenticationException denied -> "authentication failed: " + denied.getMessage();
-      default -> "a fatal Kafka error: " + failure;
-    };
+  private static @Nullable Throwable endedByBroker(Throwable failure) {
+    Throwable cause = find(failure, InvalidTxnStateException.class);
+    if (cause == null) {
+      cause = find(failure, InvalidProducerEpochException.class);
+    }
+    return cause != null ? cause : find(failure, ProducerFencedException.class);
+  }
+
+  /** The one line for a failure that ends the instance; null if it need not. */
+  static @Nullable String fatal(Throwable failure, String instanceId) {
+    if (find(failure, ProducerFencedException.class) != null) {
+      return "another consumer instance with the id '"
+          + instanceId
+          + "' started and took over; this one stops (give each instance its own --instance-id)";
+    }
+    if (find(failure, FencedInstanceIdException.class) != null) {
+      return "another consumer instance with the id '"
+          + instanceId
+          + "' joined the group; this one stops (give each instance its own --instance-id)";
+    }
+    AuthorizationException denied = find(failure, AuthorizationException.class);
+    if (denied != null) {
+      return "not authorized: " + denied.getMessage();
+    }
+    AuthenticationException refused = find(failure, AuthenticationException.class);
+    if (refused != null) {
+      return "authentication failed: " + refused.getMessage();
+    }
+    Throwable other = find(failure, UnsupportedVersionException.class);
+    if (other == null) {
+      other = find(failure, OutOfOrderSequenceException.class);
+    }
+    return other == null ? null : "a fatal Kafka error: " + other;
+  }
+
+  /** The first throwable of {@code type} in the cause chain, or null. */
+  static <T extends Throwable> @Nullable T find(Throwable failure, Class<T> type) {
+    // Bounded: a cause chain may loop.
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < MAX_DEPTH; depth++, t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 }
