@@ -10,7 +10,6 @@ import io.hashstream.schemas.serde.AvroSerializer;
 import io.hashstream.schemas.serde.SerdeConfig;
 import io.hashstream.testsupport.SharedRuntime;
 import io.hashstream.testsupport.TestCluster;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,16 +197,11 @@ class ConsumerPoolIT {
   @Test
   void aRegistryOutageDelaysEventsAndDeadLettersNone(TestCluster cluster) throws Exception {
     String[] topics = Tables.freshTopics(cluster, 1);
-    URI registry = URI.create(cluster.schemaRegistryUrl());
     Files.writeString(root.resolve("before.txt"), "before");
     Map<String, List<Long>> expected = new HashMap<>();
-    try (TcpProxy proxy = new TcpProxy(registry.getHost(), registry.getPort());
+    try (TcpProxy proxy = TcpProxy.before(cluster.schemaRegistryUrl());
         EventWriter events = new EventWriter(cluster, topics[0])) {
-      String proxied = registry.toString().replace(":" + registry.getPort() + "/", ":" + proxy.port() + "/");
-      ConsumerSettings settings =
-          ConsumerSettings.of(cluster.bootstrapServers(), proxied, "outage", Map.of("t", root))
-              .withGroup("group-" + topics[1])
-              .withTopics(topics[0], topics[1]);
+      ConsumerSettings settings = throughRegistryProxy(cluster, proxy, "outage", topics);
       record(expected, "t/before.txt", events.send("t", root, "before.txt", ChangeKind.FOUND));
       try (ConsumerRunner consumer = new ConsumerRunner(settings);
           HashTable table = new HashTable(cluster, topics[1])) {
@@ -224,12 +218,68 @@ class ConsumerPoolIT {
         await().atMost(DEADLINE).until(() -> consumer.count("hashstream.consumer.registry.unavailable") >= 2);
         assertThat(table.poll()).extracting(HashTable.Entry::key).containsExactly("t/before.txt");
         proxy.up();
+        awaitAllAnsweredOnce(consumer, table, expected);
+        assertThat(endOffset(cluster, topics[0] + ".dlq")).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aHeldCommitPausesReadingSoAnswersWaitingForItStayBounded(TestCluster cluster) throws Exception {
+    String[] topics = Tables.freshTopics(cluster, 1);
+    // The result schema registered beforehand: the consumer below only looks it up, again after a
+    // second, so that serializing results needs the registry while its proxy is down.
+    AvroSerializer<HashResult> registering = new AvroSerializer<>();
+    registering.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, cluster.schemaRegistryUrl()), false);
+    registering.prepare(topics[1], HashResult.getClassSchema());
+    registering.close();
+    int batch = 10;
+    Map<String, List<Long>> expected = new HashMap<>();
+    try (TcpProxy proxy = TcpProxy.before(cluster.schemaRegistryUrl());
+        EventWriter events = new EventWriter(cluster, topics[0])) {
+      ConsumerSettings settings =
+          throughRegistryProxy(cluster, proxy, "held", topics)
+              .withBatch(batch, Duration.ofMillis(200))
+              .withClientProperties(
+                  Map.of(
+                      SerdeConfig.AUTO_REGISTER_SCHEMAS, "false",
+                      SerdeConfig.USE_LATEST_VERSION, "true",
+                      SerdeConfig.LATEST_CACHE_TTL_SEC, "1"));
+      Files.writeString(root.resolve("first.txt"), "first");
+      record(expected, "t/first.txt", events.send("t", root, "first.txt", ChangeKind.FOUND));
+      try (ConsumerRunner consumer = new ConsumerRunner(settings);
+          HashTable table = new HashTable(cluster, topics[1])) {
+        await().atMost(DEADLINE).until(() -> Tables.allAnswered(table.poll(), expected));
+        proxy.down();
+        // More answers, until a commit finds the registry gone (once the looked-up schema expired).
+        List<String> probes = new ArrayList<>();
         await()
             .atMost(DEADLINE)
-            .failFast("the consumer stopped", () -> consumer.failure() != null)
-            .until(() -> Tables.allAnswered(table.poll(), expected));
-        Tables.assertExactlyOnce(table.poll(), expected);
-        assertThat(endOffset(cluster, topics[0] + ".dlq")).isZero();
+            .pollInterval(Duration.ofMillis(500))
+            .until(
+                () -> {
+                  if (consumer.count("hashstream.consumer.registry.unavailable") >= 1) {
+                    return true;
+                  }
+                  String probe = "probe-" + probes.size();
+                  probes.add(probe);
+                  Files.writeString(root.resolve(probe), probe);
+                  record(expected, "t/" + probe, events.send("t", root, probe, ChangeKind.FOUND));
+                  return false;
+                });
+        int waiting = 20 * batch;
+        for (int i = 0; i < waiting; i++) {
+          Files.writeString(root.resolve("held-" + i), "held " + i);
+          record(expected, "t/held-" + i, events.send("t", root, "held-" + i, ChangeKind.FOUND));
+        }
+        // Reading stops at about twice a batch of answers waiting for the commit, not at all of them.
+        await()
+            .during(Duration.ofSeconds(5))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> consumer.hashed() <= 1 + probes.size() + 3 * batch);
+        proxy.up();
+        awaitAllAnsweredOnce(consumer, table, expected);
+        assertThat(consumer.hashed()).isGreaterThanOrEqualTo(1 + probes.size() + waiting);
       }
     }
   }
@@ -298,6 +348,23 @@ class ConsumerPoolIT {
         return name;
       }
     }
+  }
+
+  private static void awaitAllAnsweredOnce(
+      ConsumerRunner consumer, HashTable table, Map<String, List<Long>> expected) {
+    await()
+        .atMost(DEADLINE)
+        .failFast("the consumer stopped", () -> consumer.failure() != null)
+        .until(() -> Tables.allAnswered(table.poll(), expected));
+    Tables.assertExactlyOnce(table.poll(), expected);
+  }
+
+  private ConsumerSettings throughRegistryProxy(
+      TestCluster cluster, TcpProxy proxy, String instance, String[] topics) {
+    return ConsumerSettings.of(
+            cluster.bootstrapServers(), proxy.through(cluster.schemaRegistryUrl()), instance, Map.of("t", root))
+        .withGroup("group-" + topics[1])
+        .withTopics(topics[0], topics[1]);
   }
 
   private static long committed(Admin admin, String group, String topic) throws Exception {

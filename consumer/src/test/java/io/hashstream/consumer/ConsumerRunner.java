@@ -44,6 +44,12 @@ final class ConsumerRunner implements AutoCloseable {
     return consumer.health();
   }
 
+  /** The events this instance hashed, committed or not. */
+  double hashed() {
+    var meter = registry.find("hashstream.consumer.events").tag("outcome", "hashed").counter();
+    return meter == null ? 0 : meter.count();
+  }
+
   @Nullable Throwable failure() {
     return failure.get();
   }

@@ -32,6 +32,18 @@ final class TcpProxy implements AutoCloseable {
     return port;
   }
 
+  /** A proxy in front of the service at {@code url}. */
+  static TcpProxy before(String url) throws IOException {
+    java.net.URI uri = java.net.URI.create(url);
+    return new TcpProxy(uri.getHost(), uri.getPort());
+  }
+
+  /** {@code url}, of the service this proxy is in front of, through the proxy. */
+  String through(String url) {
+    int target = java.net.URI.create(url).getPort();
+    return url.replace(":" + target + "/", ":" + port() + "/");
+  }
+
   /** Refuses new connections and closes the open ones. */
   synchronized void down() throws IOException {
     ServerSocket current = server;

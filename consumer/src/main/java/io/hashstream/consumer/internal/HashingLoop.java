@@ -537,12 +537,14 @@ public final class HashingLoop implements AutoCloseable {
 
   /**
    * Pauses each partition that must not be read now: held at an unknown root, waiting after a
-   * transient failure, or with too many uncommitted records (on its own, or all together).
+   * transient failure, or with too many uncommitted records (on its own, or all together). Ready
+   * answers count as much as records still hashing: a commit that is held (a registry outage, a
+   * broker that does not answer) must not let them grow without bound.
    */
   private void adjustPauses() {
     long now = System.nanoTime();
-    int pending = pendingCount();
-    boolean full = pending >= 2 * settings.maxBatchRecords();
+    int uncommitted = pendingCount() + readyCount();
+    boolean full = uncommitted >= 2 * settings.maxBatchRecords();
     Set<TopicPartition> assigned = consumer.assignment();
     Set<TopicPartition> paused = consumer.paused();
     List<TopicPartition> pause = new ArrayList<>();
@@ -555,7 +557,10 @@ public final class HashingLoop implements AutoCloseable {
       }
       boolean backingOff = work.backingOff(now);
       boolean wait =
-          work.held() || backingOff || full || work.pendingCount() >= settings.maxBatchRecords();
+          work.held()
+              || backingOff
+              || full
+              || work.pendingCount() + work.readyCount() >= settings.maxBatchRecords();
       if (wait) {
         pausedNow++;
         if (!paused.contains(partition)) {
@@ -571,7 +576,7 @@ public final class HashingLoop implements AutoCloseable {
     if (!resume.isEmpty()) {
       consumer.resume(resume);
     }
-    metrics.inFlight(pending, pausedNow);
+    metrics.inFlight(uncommitted, pausedNow);
   }
 
   /** After a transaction that did not commit: nothing it covered is skipped. */
