@@ -10,6 +10,7 @@ import io.hashstream.schemas.avro.ChangeKind;
 import io.hashstream.schemas.avro.HashResult;
 import io.hashstream.testsupport.SharedRuntime;
 import io.hashstream.testsupport.TestCluster;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,6 +89,64 @@ class ConsumerCrashIT {
     assertRestartCompletes(cluster, topics, group, expected);
   }
 
+  /**
+   * A zombie: the only consumer of its group frozen (SIGSTOP) past its session timeout, a
+   * replacement that took over and answered everything, then the first resumed. Its transactions
+   * carry a stale group generation (KIP-447), so they fail: nothing is committed twice.
+   */
+  @Test
+  void aFrozenConsumerThatWakesAfterItsReplacementTookOverCommitsNothing(TestCluster cluster)
+      throws Exception {
+    String[] topics = Tables.freshTopics(cluster, 1);
+    Map<String, List<Long>> expected = writeTreeAndEvents(cluster, topics[0], 300, new Random(20261203));
+    String group = "zombie-" + topics[1];
+    Path shortSession = work.resolve("short-session.properties");
+    Files.writeString(shortSession, "session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
+    try (LauncherProcess zombie =
+            LauncherProcess.start(
+                work,
+                // Slow hashing: it is mid-stream, with hashes and a transaction open, when frozen.
+                List.of("-Dhashstream.test.hash-bytes-per-second=200000"),
+                instanceArgs(cluster, topics, group, "zombie", "--client-config", shortSession.toString()));
+        HashTable table = new HashTable(cluster, topics[1])) {
+      await()
+          .atMost(DEADLINE)
+          .failFast("the consumer exited", () -> !zombie.process().isAlive())
+          .until(() -> !table.poll().isEmpty());
+      signal("STOP", zombie.pid());
+      try {
+        try (LauncherProcess replacement =
+            LauncherProcess.start(
+                work, instanceArgs(cluster, topics, group, "replacement", "--client-config", shortSession.toString()))) {
+          await()
+              .atMost(DEADLINE)
+              .failFast("the replacement exited", () -> !replacement.process().isAlive())
+              .until(() -> Tables.allAnswered(table.poll(), expected));
+          signal("CONT", zombie.pid());
+          await()
+              .atMost(DEADLINE)
+              .until(
+                  () ->
+                      zombie.stderr().contains("partitions lost")
+                          || zombie.stderr().contains("the transaction failed"));
+          // Whatever the zombie still had is refused; the replacement keeps the partition.
+          await()
+              .during(Duration.ofSeconds(5))
+              .atMost(Duration.ofSeconds(10))
+              .until(() -> zombie.process().isAlive() && replacement.process().isAlive());
+          Tables.assertExactlyOnce(table.poll(), expected);
+        }
+      } finally {
+        signal("CONT", zombie.pid());
+      }
+    }
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+    assertThat(kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+  }
+
   private void assertRestartCompletes(
       TestCluster cluster, String[] topics, String group, Map<String, List<Long>> expected)
       throws Exception {
@@ -141,12 +200,17 @@ class ConsumerCrashIT {
 
   private String[] consumerArgs(
       TestCluster cluster, String[] topics, String group, String... extra) {
+    return instanceArgs(cluster, topics, group, "crash-test", extra);
+  }
+
+  private String[] instanceArgs(
+      TestCluster cluster, String[] topics, String group, String instance, String... extra) {
     return java.util.stream.Stream.concat(java.util.Arrays.stream(new String[] {
       "consumer",
       "--bootstrap-servers", cluster.bootstrapServers(),
       "--schema-registry", cluster.schemaRegistryUrl(),
       "--group", group,
-      "--instance-id", "crash-test",
+      "--instance-id", instance,
       "--events-topic", topics[0],
       "--hashes-topic", topics[1],
       "--transaction-timeout", TRANSACTION_TIMEOUT.toSeconds() + "s",
