@@ -5,7 +5,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -47,9 +48,18 @@ final class LocalCommand implements Callable<Integer>, UsesDataDirectory {
             "local runtime ready in {} s; data in {}; stop it with Ctrl-C",
             String.format(Locale.ROOT, "%.1f", runtime.startupTime().toMillis() / 1000.0),
             runtime.settings().dataDirectory());
-    // Runs until a signal: the shutdown hook stops the runtime and ends the JVM.
-    new CountDownLatch(1).await();
-    return 0;
+    // Runs until a signal (the shutdown hook stops the runtime and ends the JVM), or until a
+    // service's process exits on its own: then the other one is stopped too, and that is said.
+    CompletableFuture<String> exited = new CompletableFuture<>();
+    runtime.onServiceExit(exited::complete);
+    String line;
+    try {
+      line = exited.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the exit listener cannot fail", e);
+    }
+    runtime.close();
+    throw new UserErrors.FailedException(line);
   }
 
   private PrintWriter out() {

@@ -86,6 +86,8 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
     Pipeline pipeline = new Pipeline(runtime, metrics.registry());
     metrics.serve(pipeline::health);
     ShutdownSignals.onSignal(pipeline::stop);
+    // Nothing of the pipeline works without its broker and registry: say so once, and stop.
+    runtime.onServiceExit(line -> pipeline.fail(new UserErrors.FailedException(line)));
     LOG.info(
         "local runtime ready in {} s (bootstrap.servers={}, schema.registry.url={})",
         String.format(Locale.ROOT, "%.1f", runtime.startupTime().toMillis() / 1000.0),
@@ -191,8 +193,7 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
                     } catch (RuntimeException e) {
                       if (!stopping) {
                         LOG.error("consumer {} stopped: {}", instanceId, e.getMessage());
-                        failure.compareAndSet(null, e);
-                        failed.countDown();
+                        fail(e);
                       }
                     }
                   }));
@@ -212,6 +213,12 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
         case DEGRADED -> new MetricsOptions.Health(MetricsOptions.Health.Status.DEGRADED, worst.reason());
         case FAILING -> new MetricsOptions.Health(MetricsOptions.Health.Status.FAILING, worst.reason());
       };
+    }
+
+    /** A part failed: {@link #awaitFailure} stops everything and rethrows it. */
+    void fail(RuntimeException e) {
+      failure.compareAndSet(null, e);
+      failed.countDown();
     }
 
     /** Returns when a part failed (its failure is rethrown); a signal ends the JVM meanwhile. */

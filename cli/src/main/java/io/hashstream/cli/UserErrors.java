@@ -75,6 +75,10 @@ final class UserErrors {
     FailedException(String message, Throwable cause) {
       super(message, cause);
     }
+
+    FailedException(String message) {
+      super(message);
+    }
   }
 
   /** A command line that parses but cannot be right (two options that contradict each other). */

@@ -41,37 +41,9 @@ class UpCommandIT {
     Files.createDirectories(tree.resolve("nested dir"));
     Files.writeString(tree.resolve("nested dir/-dash ü.txt"), "nested");
     int[] ports = FreePorts.allocate(4);
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                LAUNCHER.toString(),
-                "up",
-                "--root", "t=" + tree,
-                "--data-dir", work.resolve("data").toString(),
-                "--kafka-port", Integer.toString(ports[0]),
-                "--controller-port", Integer.toString(ports[1]),
-                "--registry-port", Integer.toString(ports[2]),
-                "--registry-management-port", Integer.toString(ports[3]))
-            .redirectError(work.resolve("up.err").toFile());
-    builder.environment().put("HASHSTREAM_NO_BUILD", "1");
-    String aot = System.getProperty("hashstream.test.aot.dir");
-    if (aot != null) {
-      builder.environment().put("HASHSTREAM_JAVA_OPTS", "-D" + RuntimeOptions.AOT_DIRECTORY_PROPERTY + "=" + aot);
-    }
-    Process up = builder.start();
+    Process up = startUp(ports);
     List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader =
-        Thread.ofPlatform()
-            .start(
-                () -> {
-                  try (BufferedReader out =
-                      new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line = out.readLine(); line != null; line = out.readLine()) {
-                      lines.add(line);
-                    }
-                  } catch (java.io.IOException e) {
-                    // The process ended.
-                  }
-                });
+    Thread reader = readLines(up, lines);
     try {
       Map<String, String> digests = new ConcurrentHashMap<>();
       await()
@@ -134,6 +106,72 @@ class UpCommandIT {
     String output = new String(up.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
     assertThat(up.exitValue()).isEqualTo(2);
     assertThat(output).isEqualTo("hashstream: the directory of root 't' does not exist: " + tree.resolve("missing"));
+  }
+
+  /** {@code up} on {@link #tree}, with its data under {@link #work} and its stderr in up.err. */
+  private Process startUp(int[] ports) throws java.io.IOException {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                LAUNCHER.toString(),
+                "up",
+                "--root", "t=" + tree,
+                "--data-dir", work.resolve("data").toString(),
+                "--kafka-port", Integer.toString(ports[0]),
+                "--controller-port", Integer.toString(ports[1]),
+                "--registry-port", Integer.toString(ports[2]),
+                "--registry-management-port", Integer.toString(ports[3]))
+            .redirectError(work.resolve("up.err").toFile());
+    builder.environment().put("HASHSTREAM_NO_BUILD", "1");
+    String aot = System.getProperty("hashstream.test.aot.dir");
+    if (aot != null) {
+      builder.environment().put("HASHSTREAM_JAVA_OPTS", "-D" + RuntimeOptions.AOT_DIRECTORY_PROPERTY + "=" + aot);
+    }
+    return builder.start();
+  }
+
+  private static Thread readLines(Process process, List<String> lines) {
+    return Thread.ofPlatform()
+        .start(
+            () -> {
+              try (BufferedReader out =
+                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = out.readLine(); line != null; line = out.readLine()) {
+                  lines.add(line);
+                }
+              } catch (java.io.IOException e) {
+                // The process ended.
+              }
+            });
+  }
+
+  @Test
+  void aBrokerThatDiesUnderItIsOneLineAndTheRestStops() throws Exception {
+    Files.writeString(tree.resolve("hello.txt"), "hello");
+    Process up = startUp(FreePorts.allocate(4));
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader = readLines(up, lines);
+    Path stderr = work.resolve("up.err");
+    try {
+      await()
+          .atMost(Duration.ofMinutes(4))
+          .failFast("up exited", () -> !up.isAlive())
+          .until(() -> lines.stream().anyMatch(line -> line.contains("t/hello.txt")));
+      int before = Files.readAllLines(stderr, StandardCharsets.UTF_8).size();
+      String broker = Files.readString(work.resolve("data/kafka/broker.pid"), StandardCharsets.US_ASCII).strip();
+      new ProcessBuilder("kill", "-KILL", broker).start().waitFor();
+      assertThat(up.waitFor(2, TimeUnit.MINUTES)).as("up stops once its broker is gone").isTrue();
+      assertThat(up.exitValue()).isEqualTo(1);
+      List<String> after = Files.readAllLines(stderr, StandardCharsets.UTF_8);
+      after = after.subList(before, after.size());
+      // What stops (producer, consumer, runtime), then the reason; no Kafka client warnings.
+      assertThat(after).as(String.join("\n", after)).hasSizeLessThanOrEqualTo(8).noneMatch(line -> line.contains(" WARN "));
+      assertThat(after.getLast())
+          .startsWith("hashstream: the Kafka broker of the local runtime exited with status 137 (its logs are in ");
+      reader.join(Duration.ofSeconds(10));
+    } finally {
+      up.descendants().forEach(ProcessHandle::destroyForcibly);
+      up.destroyForcibly();
+    }
   }
 
   private static String sha256(String content) throws Exception {

@@ -1,6 +1,7 @@
 package io.hashstream.runtime;
 
 import io.hashstream.runtime.internal.AotCache;
+import io.hashstream.runtime.internal.ChildProcess;
 import io.hashstream.runtime.internal.DataDirectory;
 import io.hashstream.runtime.internal.Distribution;
 import io.hashstream.runtime.internal.KafkaBroker;
@@ -14,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +39,8 @@ public final class LocalRuntime implements AutoCloseable {
   /** In start order; stopped in reverse. */
   private final List<LocalService> services;
   private final Duration startupTime;
-  private boolean closed;
+  /** Written under the lock by {@link #close}; read without it by the exit listeners. */
+  private volatile boolean closed;
 
   private LocalRuntime(
       RuntimeSettings settings,
@@ -125,6 +129,37 @@ public final class LocalRuntime implements AutoCloseable {
   /** How long {@link #start} took until every service answered. */
   public Duration startupTime() {
     return startupTime;
+  }
+
+  /**
+   * Calls {@code listener} once, with one line for the user, if a service's process exits while
+   * the runtime runs (killed, out of memory): nothing it serves can be trusted to come back. An
+   * exit that {@link #close} causes is not reported.
+   */
+  public void onServiceExit(Consumer<String> listener) {
+    AtomicBoolean told = new AtomicBoolean();
+    for (LocalService service : services) {
+      ChildProcess child = service.process().orElse(null);
+      if (child == null) {
+        continue;
+      }
+      // Nothing completes this future exceptionally: a process's exit always has a status.
+      var _ =
+          child
+              .onExit()
+              .thenAccept(
+                  status -> {
+                    if (!closed && told.compareAndSet(false, true)) {
+                      listener.accept(
+                          service.description()
+                              + " of the local runtime exited with status "
+                              + status
+                              + " (its logs are in "
+                              + child.consoleLog().getParent()
+                              + ")");
+                    }
+                  });
+    }
   }
 
   /** Stops the registry, then the broker, and releases the data directory; idempotent. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -198,6 +199,12 @@ public final class KafkaBroker implements LocalService {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  @Override
+  public Optional<ChildProcess> process() {
+    RunningChild current = running;
+    return current == null ? Optional.empty() : Optional.of(current.process());
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.hashstream.runtime.internal;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * A service of the local runtime, run as a child JVM. The runtime starts every service before it
@@ -21,6 +22,9 @@ public sealed interface LocalService permits KafkaBroker, SchemaRegistry {
    *     deadline}
    */
   void awaitReady(Instant deadline) throws InterruptedException;
+
+  /** Its child process, once started; for its exit and its log. */
+  Optional<ChildProcess> process();
 
   /** Asks the child to stop, if it runs, without waiting. */
   void requestStop();

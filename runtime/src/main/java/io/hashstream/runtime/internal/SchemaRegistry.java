@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -128,6 +129,12 @@ public final class SchemaRegistry implements LocalService {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  @Override
+  public Optional<ChildProcess> process() {
+    RunningChild current = running;
+    return current == null ? Optional.empty() : Optional.of(current.process());
   }
 
   @Override
