@@ -62,6 +62,7 @@ final class HashResultJson {
     sourceNode.put("offset", source.getOffset());
     node.put("consumerId", result.getConsumerId());
     putTime(node, "hashedAt", result.getHashedAt());
+    putTime(node, "statusChanged", result.getStatusChanged());
     return node.toString();
   }
 

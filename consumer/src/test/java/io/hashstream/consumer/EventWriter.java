@@ -52,7 +52,12 @@ public final class EventWriter implements AutoCloseable {
     if (kind != ChangeKind.DELETED && Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       BasicFileAttributes attributes =
           Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      event.setSize(attributes.size()).setModified(attributes.lastModifiedTime().toInstant());
+      event
+          .setSize(attributes.size())
+          .setModified(attributes.lastModifiedTime().toInstant())
+          .setStatusChanged(
+              ((java.nio.file.attribute.FileTime) Files.getAttribute(file, "unix:ctime", LinkOption.NOFOLLOW_LINKS))
+                  .toInstant());
     }
     return producer.send(new ProducerRecord<>(topic, rootName + "/" + path, event.build()));
   }

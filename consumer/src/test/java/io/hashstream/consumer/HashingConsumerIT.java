@@ -12,6 +12,7 @@ import io.hashstream.testsupport.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -94,6 +95,8 @@ class HashingConsumerIT {
         assertThat(result.getAlgorithm()).isEqualTo("SHA-256");
         assertThat(digest(result)).as(name).isEqualTo(Tables.sha256(root.resolve(name)));
         assertThat(result.getSize()).isEqualTo(Files.size(root.resolve(name)));
+        assertThat(result.getStatusChanged())
+            .isEqualTo(((FileTime) Files.getAttribute(root.resolve(name), "unix:ctime")).toInstant());
         assertThat(result.getConsumerId()).isEqualTo("one");
         assertThat(result.getSource().getTopic()).isEqualTo(topics[0]);
       }

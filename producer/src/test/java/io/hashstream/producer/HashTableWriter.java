@@ -84,6 +84,7 @@ final class HashTableWriter implements AutoCloseable {
             .setDigest(ByteBuffer.wrap(new byte[32]))
             .setSize(event.getSize())
             .setModified(event.getModified())
+            .setStatusChanged(event.getStatusChanged())
             // Another machine's view: a different device number.
             .setFileIdentity(null)
             .setSource(

@@ -14,6 +14,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,16 +36,26 @@ class RestartIT {
     write(tree.resolve("touched.txt"), "same content, new time");
     write(tree.resolve("nested/dir/unchanged.bin"), "deep");
     write(tree.resolve("nested/gone/with-its-dir.txt"), "whole directory deleted");
+    write(tree.resolve("restored.txt"), "abc");
+    write(tree.resolve("legacy.txt"), "hashed before statusChanged existed");
+    FileTime restoredTime = Files.getLastModifiedTime(tree.resolve("restored.txt"));
     ProducerSettings settings = Fixtures.settings(cluster, "demo", tree);
 
-    try (EventLog log = startAndWait(cluster, settings, 6);
+    try (EventLog log = startAndWait(cluster, settings, 8);
         HashTableWriter table = new HashTableWriter(cluster, settings.hashesTopic())) {
       List<FileChangeEvent> first = log.events();
-      assertThat(first).hasSize(6).allMatch(e -> e.getKind() == ChangeKind.FOUND);
+      assertThat(first).hasSize(8).allMatch(e -> e.getKind() == ChangeKind.FOUND);
+      assertThat(first).allMatch(e -> e.getStatusChanged() != null);
       // The consumer hashed every file; it also knew a file deleted long ago (tombstoned), and one
       // that was deleted while the producer was down last time (no tombstone yet).
       for (FileChangeEvent event : first) {
-        table.hashed(event);
+        if (event.getPath().equals("legacy.txt")) {
+          // As a consumer of the earlier schema wrote it: no statusChanged.
+          table.hashed(
+              "demo", "legacy.txt", Objects.requireNonNull(event.getSize()), Objects.requireNonNull(event.getModified()));
+        } else {
+          table.hashed(event);
+        }
       }
       table.hashed("demo", "long-gone.txt", 3, Instant.parse("2020-01-01T00:00:00Z"));
       table.tombstone("demo", "long-gone.txt");
@@ -59,6 +70,10 @@ class RestartIT {
       Files.delete(tree.resolve("deleted.txt"));
       Files.setLastModifiedTime(tree.resolve("touched.txt"), FileTime.from(Instant.parse("2021-06-01T00:00:00Z")));
       write(tree.resolve("created.txt"), "new");
+      // The same size and the modification time put back (tar -x, rsync -t, an attacker): only
+      // the status change time shows it.
+      write(tree.resolve("restored.txt"), "xyz");
+      Files.setLastModifiedTime(tree.resolve("restored.txt"), restoredTime);
       Files.delete(tree.resolve("nested/gone/with-its-dir.txt"));
       Files.delete(tree.resolve("nested/gone"));
 
@@ -68,11 +83,12 @@ class RestartIT {
               Map.of(
                   "modified.txt", ChangeKind.FOUND,
                   "touched.txt", ChangeKind.FOUND,
+                  "restored.txt", ChangeKind.FOUND,
                   "created.txt", ChangeKind.FOUND,
                   "deleted.txt", ChangeKind.DELETED,
                   "nested/gone/with-its-dir.txt", ChangeKind.DELETED,
                   "vanished-meanwhile.txt", ChangeKind.DELETED));
-      assertThat(second).hasSize(6);
+      assertThat(second).hasSize(7);
       assertThat(second.getFirst().getEpoch()).isGreaterThan(first.getFirst().getEpoch());
 
       // The consumer is behind: it handled everything but created.txt. A restart publishes that

@@ -127,6 +127,7 @@ public final class RandomRecords {
         .setEpoch(random.nextLong(0, Long.MAX_VALUE))
         .setSequence(random.nextLong(0, Long.MAX_VALUE))
         .setDetectedAt(microsInstant())
+        .setStatusChanged(exists && random.nextBoolean() ? nanosInstant() : null)
         .build();
   }
 
@@ -155,6 +156,7 @@ public final class RandomRecords {
         .setSource(source())
         .setConsumerId(segment())
         .setHashedAt(microsInstant())
+        .setStatusChanged(examined && random.nextBoolean() ? nanosInstant() : null)
         .build();
   }
 

@@ -49,24 +49,34 @@ public final class FileHashing implements AutoCloseable {
     return opener.description();
   }
 
-  /** What the event saw of the file, where it saw it. */
-  public record Expected(@Nullable Long size, @Nullable Instant modified) {
+  /**
+   * What the event saw of the file, where it saw it.
+   *
+   * @param changed its status change time, where the producer had one
+   */
+  public record Expected(@Nullable Long size, @Nullable Instant modified, @Nullable Instant changed) {
     /** Whether the event saw a file at the path (a creation, change or find, not a delete). */
     boolean saysItExists() {
       return size != null;
     }
 
-    /** Whether {@code seen} is older than what the event saw: this view has not caught up. */
+    /**
+     * Whether {@code seen} is older than what the event saw: this view has not caught up. By the
+     * status change time where both have one: a modification time put back after the event (tar,
+     * rsync -t) is not an older view, and would otherwise end UNSTABLE.
+     */
     boolean olderThanEvent(FileState seen) {
-      if (modified == null) {
-        return false;
+      StatTime seenChanged = seen.changed();
+      if (changed != null && seenChanged != null) {
+        return older(StatTime.of(changed), seenChanged, seen);
       }
-      ModifiedTime expected = ModifiedTime.of(modified).truncatedToMicros();
-      ModifiedTime actual = seen.modified().truncatedToMicros();
-      if (actual.compareTo(expected) < 0) {
-        return true;
-      }
-      return actual.equals(expected) && size != null && seen.size() != size;
+      return modified != null && older(StatTime.of(modified), seen.modified(), seen);
+    }
+
+    private boolean older(StatTime event, StatTime view, FileState seen) {
+      // Microseconds: a network file system may keep coarser times than the producer's disk.
+      int order = view.truncatedToMicros().compareTo(event.truncatedToMicros());
+      return order < 0 || (order == 0 && size != null && seen.size() != size);
     }
   }
 

@@ -40,7 +40,7 @@ public final class FileStats {
 
   private static FileState unix(Path path) throws IOException {
     Map<String, Object> attributes =
-        Files.readAttributes(path, "unix:mode,size,lastModifiedTime,dev,ino", LinkOption.NOFOLLOW_LINKS);
+        Files.readAttributes(path, "unix:mode,size,lastModifiedTime,ctime,dev,ino", LinkOption.NOFOLLOW_LINKS);
     int mode = attribute(attributes, "mode", Integer.class);
     FileKind kind =
         switch (mode & S_IFMT) {
@@ -55,7 +55,8 @@ public final class FileStats {
     return new FileState(
         kind,
         attribute(attributes, "size", Long.class),
-        ModifiedTime.of(attribute(attributes, "lastModifiedTime", FileTime.class)),
+        StatTime.of(attribute(attributes, "lastModifiedTime", FileTime.class)),
+        StatTime.of(attribute(attributes, "ctime", FileTime.class)),
         new FileState.Identity(
             attribute(attributes, "dev", Long.class), attribute(attributes, "ino", Long.class)));
   }
@@ -82,6 +83,6 @@ public final class FileStats {
     } else {
       kind = FileKind.OTHER;
     }
-    return new FileState(kind, attributes.size(), ModifiedTime.of(attributes.lastModifiedTime()), null);
+    return new FileState(kind, attributes.size(), StatTime.of(attributes.lastModifiedTime()), null, null);
   }
 }

@@ -114,7 +114,8 @@ final class HashWorkers implements AutoCloseable {
           hashing.hash(
               task.root(),
               task.key().path(),
-              new FileHashing.Expected(task.event().getSize(), task.event().getModified()));
+              new FileHashing.Expected(
+                  task.event().getSize(), task.event().getModified(), task.event().getStatusChanged()));
     } catch (CancellationException e) {
       // The poll thread no longer wants it; it forgot the task already.
       return true;

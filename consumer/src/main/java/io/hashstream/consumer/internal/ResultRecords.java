@@ -94,6 +94,8 @@ public final class ResultRecords {
     }
     result.setSize(state.size());
     result.setModified(state.modified().forRecord());
+    StatTime changed = state.changed();
+    result.setStatusChanged(changed == null ? null : changed.forRecord());
     FileState.Identity identity = state.identity();
     if (identity != null) {
       result.setFileIdentity(new FileIdentity(identity.device(), identity.inode()));

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FileHashingTest {
-  private static final FileHashing.Expected ANY = new FileHashing.Expected(null, null);
+  private static final FileHashing.Expected ANY = new FileHashing.Expected(null, null, null);
   @TempDir Path directory;
   private final FileHashing hashing = new FileHashing(FileOpener.forThisPlatform());
   private RootDirectory root;
@@ -76,7 +76,7 @@ class FileHashingTest {
   void aViewOlderThanTheEventIsWaitedForThenReportedUnstable() throws Exception {
     Path file = Files.writeString(directory.resolve("f"), "old");
     Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
-    FileHashing.Expected newer = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"));
+    FileHashing.Expected newer = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"), null);
     assertThat(hashing.hash(root, "f", newer))
         .isInstanceOfSatisfying(
             HashOutcome.Unstable.class,
@@ -86,14 +86,36 @@ class FileHashingTest {
   @Test
   void aViewNewerThanTheEventIsHashedAsItIsNow() throws Exception {
     Files.writeString(directory.resolve("f"), "newer content");
-    FileHashing.Expected older = new FileHashing.Expected(3L, Instant.parse("2020-01-01T00:00:00Z"));
+    FileHashing.Expected older = new FileHashing.Expected(3L, Instant.parse("2020-01-01T00:00:00Z"), null);
     assertThat(hashing.hash(root, "f", older)).isInstanceOf(HashOutcome.Hashed.class);
+  }
+
+  /**
+   * The event saw the file with its modification time put back (tar -x, rsync -t): the view is
+   * older by mtime, but not by ctime, which the kernel set at the restore. Hashed, not UNSTABLE.
+   */
+  @Test
+  void aModificationTimePutBackIsNotAnOlderViewWhenTheStatusChangeTimeIsNewer() throws Exception {
+    Path file = Files.writeString(directory.resolve("restored"), "new");
+    Instant changedAtTheEvent = ((FileTime) Files.getAttribute(file, "unix:ctime")).toInstant();
+    Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2020-01-01T00:00:00Z")));
+    FileHashing.Expected event =
+        new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"), changedAtTheEvent);
+    assertThat(hashing.hash(root, "restored", event)).isInstanceOf(HashOutcome.Hashed.class);
+  }
+
+  @Test
+  void aStatusChangeTimeOlderThanTheEventsIsAnOlderView() throws Exception {
+    Path file = Files.writeString(directory.resolve("behind"), "old");
+    Instant changed = ((FileTime) Files.getAttribute(file, "unix:ctime")).toInstant();
+    FileHashing.Expected event = new FileHashing.Expected(3L, null, changed.plusSeconds(60));
+    assertThat(hashing.hash(root, "behind", event)).isInstanceOf(HashOutcome.Unstable.class);
   }
 
   /** Not visible is not deleted: only a DELETED event (no size) makes a missing file a tombstone. */
   @Test
   void aMissingFileThatTheEventSawIsWaitedForThenReportedUnstableNotGone() throws Exception {
-    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"));
+    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"), null);
     assertThat(hashing.hash(root, "not-here-yet", sawAFile))
         .isInstanceOfSatisfying(
             HashOutcome.Unstable.class,
@@ -105,7 +127,7 @@ class FileHashingTest {
 
   @Test
   void aFileThatAppearsWhileWaitedForIsHashed() throws Exception {
-    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, null);
+    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, null, null);
     try (ExecutorService executor = Executors.newSingleThreadExecutor()) {
       AtomicReference<Thread> hashingThread = new AtomicReference<>();
       Future<HashOutcome> outcome =
@@ -131,7 +153,7 @@ class FileHashingTest {
   @Test
   void aPathThatIsNowADirectoryIsGone() throws Exception {
     Files.createDirectories(directory.resolve("was-a-file"));
-    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, null);
+    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, null, null);
     assertThat(hashing.hash(root, "was-a-file", sawAFile)).isEqualTo(new HashOutcome.Gone());
     assertThat(hashing.hash(root, "was-a-file", ANY)).isEqualTo(new HashOutcome.Gone());
   }
@@ -141,7 +163,7 @@ class FileHashingTest {
   void aPathBeneathADirectoryReplacedByASymlinkIsGone() throws Exception {
     Files.writeString(Files.createDirectories(directory.resolve("v2")).resolve("f"), "new");
     Files.createSymbolicLink(directory.resolve("current"), Path.of("v2"));
-    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, null);
+    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, null, null);
     assertThat(hashing.hash(root, "current/f", sawAFile)).isEqualTo(new HashOutcome.Gone());
   }
 

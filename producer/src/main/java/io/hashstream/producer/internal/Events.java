@@ -31,6 +31,7 @@ public final class Events {
         .setEpoch(epoch)
         .setSequence(sequence)
         .setDetectedAt(Instant.EPOCH.plus(outgoing.detectedAtMicros(), ChronoUnit.MICROS))
+        .setStatusChanged(state == null ? null : state.changed())
         .build();
   }
 }

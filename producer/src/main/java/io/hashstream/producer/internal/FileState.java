@@ -13,10 +13,16 @@ import org.jspecify.annotations.Nullable;
  * @param size the size in bytes
  * @param modifiedNanos the modification time in nanoseconds since the Unix epoch; null when it does
  *     not fit in a long
+ * @param changedNanos the status change time ({@code ctime}) likewise; null also where the
+ *     platform gives none (the JDK's basic view)
  * @param identity device and inode, where the operating system gives them
  */
 public record FileState(
-    FileType type, long size, @Nullable Long modifiedNanos, @Nullable Identity identity) {
+    FileType type,
+    long size,
+    @Nullable Long modifiedNanos,
+    @Nullable Long changedNanos,
+    @Nullable Identity identity) {
 
   /** A file's device and inode ({@code st_dev}, {@code st_ino}). */
   public record Identity(long device, long inode) {}
@@ -33,7 +39,7 @@ public record FileState(
     } else {
       type = FileType.OTHER;
     }
-    return new FileState(type, attributes.size(), nanos(attributes.lastModifiedTime()), identity);
+    return new FileState(type, attributes.size(), nanos(attributes.lastModifiedTime()), null, identity);
   }
 
   /** Nanoseconds since the epoch, or null outside what a long holds. */
@@ -52,7 +58,15 @@ public record FileState(
 
   /** The modification time as an instant, or null. */
   public @Nullable Instant modified() {
-    Long nanos = modifiedNanos;
+    return instant(modifiedNanos);
+  }
+
+  /** The status change time as an instant, or null. */
+  public @Nullable Instant changed() {
+    return instant(changedNanos);
+  }
+
+  private static @Nullable Instant instant(@Nullable Long nanos) {
     return nanos == null ? null : Instant.ofEpochSecond(0, nanos);
   }
 

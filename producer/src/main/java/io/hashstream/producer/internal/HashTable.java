@@ -143,7 +143,7 @@ public final class HashTable {
   }
 
   /**
-   * What a hash result says the producer published: compared by type, size and time only. Results
+   * What a hash result says the producer published: compared by type, size and times only. Results
    * that are not a settled view of the file ({@code UNREADABLE}, {@code UNSTABLE}) are uncertain:
    * each start publishes such a path once more.
    */
@@ -151,9 +151,12 @@ public final class HashTable {
     Long size = result.getSize();
     var modified = result.getModified();
     Long nanos = modified == null ? null : FileState.nanos(modified);
+    var changed = result.getStatusChanged();
+    // Results written before statusChanged existed have none: compared without it, not republished.
+    Long changedNanos = changed == null ? null : FileState.nanos(changed);
     return switch (result.getStatus()) {
-      case HASHED -> IndexEntry.recorded(FileType.REGULAR, size, nanos);
-      case NOT_REGULAR_FILE -> IndexEntry.recorded(type(result.getFileType()), size, nanos);
+      case HASHED -> IndexEntry.recorded(FileType.REGULAR, size, nanos, changedNanos);
+      case NOT_REGULAR_FILE -> IndexEntry.recorded(type(result.getFileType()), size, nanos, changedNanos);
       // A file that could not be read may be readable now without any change the diff would see.
       case UNREADABLE, UNSTABLE, UNKNOWN -> IndexEntry.uncertain();
     };

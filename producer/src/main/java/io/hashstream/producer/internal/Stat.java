@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * basic view, without identity.
  */
 public final class Stat {
-  private static final String UNIX_ATTRIBUTES = "unix:size,lastModifiedTime,mode,dev,ino";
+  private static final String UNIX_ATTRIBUTES = "unix:size,lastModifiedTime,ctime,mode,dev,ino";
   private static final int S_IFMT = 0170000;
   private static final int S_IFREG = 0100000;
   private static final int S_IFDIR = 0040000;
@@ -61,10 +61,11 @@ public final class Stat {
         };
     long size = attribute(attributes, "size", Long.class);
     FileTime modified = attribute(attributes, "lastModifiedTime", FileTime.class);
+    FileTime changed = attribute(attributes, "ctime", FileTime.class);
     FileState.Identity identity =
         new FileState.Identity(
             attribute(attributes, "dev", Long.class), attribute(attributes, "ino", Long.class));
-    return new FileState(type, size, FileState.nanos(modified), identity);
+    return new FileState(type, size, FileState.nanos(modified), FileState.nanos(changed), identity);
   }
 
   private static <T> T attribute(Map<String, Object> attributes, String name, Class<T> type) {

@@ -354,14 +354,23 @@ public final class Tracker implements ChangeSink {
     return index(ref.root()).get(ref.path()) == null;
   }
 
-  /** A file whose modification time is older than the settle window is quiet already. */
+  /**
+   * A file whose last change is older than the settle window is quiet already. The later of the
+   * modification and the status change time: a modification time put back (tar, rsync -t) says
+   * nothing about when the content was written.
+   */
   private boolean quiet(@Nullable FileState state) {
-    if (state == null || state.modifiedNanos() == null) {
+    if (state == null) {
       return false;
     }
-    long modified = Objects.requireNonNull(state.modifiedNanos());
+    Long modified = state.modifiedNanos();
+    Long changed = state.changedNanos();
+    if (modified == null && changed == null) {
+      return false;
+    }
+    long latest = Math.max(modified == null ? Long.MIN_VALUE : modified, changed == null ? Long.MIN_VALUE : changed);
     long wallNanos = System.currentTimeMillis() * 1_000_000L;
-    return wallNanos - modified >= settleNanos;
+    return wallNanos - latest >= settleNanos;
   }
 
   private void schedule(Pending entry, long at) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class HashTableEntryTest {
   private static final Instant MODIFIED = Instant.parse("2026-11-01T10:00:00.123456789Z");
   private static final FileState ON_DISK =
-      new FileState(FileType.REGULAR, 6, FileState.nanos(MODIFIED), new FileState.Identity(1, 2));
+      new FileState(FileType.REGULAR, 6, FileState.nanos(MODIFIED), null, new FileState.Identity(1, 2));
 
   @Test
   void aHashedResultMatchesTheFileItDescribes() {

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class IndexTest {
   private static final FileState STATE =
-      new FileState(FileType.REGULAR, 10, 1_700_000_000_000_000_000L, new FileState.Identity(1, 2));
+      new FileState(FileType.REGULAR, 10, 1_700_000_000_000_000_000L, null, new FileState.Identity(1, 2));
 
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1, 2, 3, 42, 20261125})
@@ -74,18 +74,55 @@ class IndexTest {
 
   @Test
   void entriesFromTheHashTableCompareSizeAndTimeButNotTheFileKey() {
-    IndexEntry recorded = IndexEntry.recorded(FileType.REGULAR, 10L, 1_700_000_000_000_000_000L);
+    IndexEntry recorded = IndexEntry.recorded(FileType.REGULAR, 10L, 1_700_000_000_000_000_000L, null);
     assertThat(recorded.matches(STATE)).isTrue();
-    assertThat(recorded.matches(new FileState(FileType.REGULAR, 10, 1_700_000_000_000_000_000L, new FileState.Identity(9, 9)))).isTrue();
-    assertThat(recorded.matches(new FileState(FileType.REGULAR, 11, 1_700_000_000_000_000_000L, null))).isFalse();
-    assertThat(recorded.matches(new FileState(FileType.REGULAR, 10, 1_700_000_000_000_000_001L, null))).isFalse();
-    assertThat(recorded.matches(new FileState(FileType.SYMLINK, 10, 1_700_000_000_000_000_000L, null))).isFalse();
+    assertThat(recorded.matches(new FileState(FileType.REGULAR, 10, 1_700_000_000_000_000_000L, null, new FileState.Identity(9, 9)))).isTrue();
+    assertThat(recorded.matches(new FileState(FileType.REGULAR, 11, 1_700_000_000_000_000_000L, null, null))).isFalse();
+    // A recorded time in whole seconds is compared in seconds (a coarse mount): the next second is not it.
+    assertThat(recorded.matches(new FileState(FileType.REGULAR, 10, 1_700_000_001_000_000_000L, null, null))).isFalse();
+    assertThat(recorded.matches(new FileState(FileType.SYMLINK, 10, 1_700_000_000_000_000_000L, null, null))).isFalse();
     IndexEntry published = IndexEntry.published(STATE);
     assertThat(published.matches(STATE)).isTrue();
-    assertThat(published.matches(new FileState(FileType.REGULAR, 10, 1_700_000_000_000_000_000L, new FileState.Identity(1, 3)))).isFalse();
+    assertThat(published.matches(new FileState(FileType.REGULAR, 10, 1_700_000_000_000_000_000L, null, new FileState.Identity(1, 3)))).isFalse();
     assertThat(IndexEntry.uncertain().matches(STATE)).isFalse();
-    assertThat(IndexEntry.recorded(FileType.REGULAR, null, 5L).matches(STATE)).isFalse();
-    assertThat(IndexEntry.recorded(FileType.SYMLINK, null, null).matches(new FileState(FileType.SYMLINK, 7, 5L, null))).isTrue();
+    assertThat(IndexEntry.recorded(FileType.REGULAR, null, 5L, null).matches(STATE)).isFalse();
+    assertThat(IndexEntry.recorded(FileType.SYMLINK, null, null, null).matches(new FileState(FileType.SYMLINK, 7, 5L, null, null))).isTrue();
+  }
+
+  @Test
+  void theStatusChangeTimeComparesWhereBothHaveOneSoARestoredModificationTimeDoesNotHideAChange() {
+    long modified = 1_700_000_000_123_456_789L;
+    long changed = 1_700_000_500_987_654_321L;
+    FileState seen = new FileState(FileType.REGULAR, 10, modified, changed, new FileState.Identity(1, 2));
+    assertThat(IndexEntry.published(seen).matches(seen)).isTrue();
+    FileState restored = new FileState(FileType.REGULAR, 10, modified, changed + 1, new FileState.Identity(1, 2));
+    assertThat(IndexEntry.published(seen).matches(restored)).isFalse();
+    assertThat(IndexEntry.recorded(FileType.REGULAR, 10L, modified, changed).matches(restored)).isFalse();
+    // Results written before statusChanged existed: compared without it, so an upgrade
+    // republishes nothing.
+    assertThat(IndexEntry.recorded(FileType.REGULAR, 10L, modified, null).matches(restored)).isTrue();
+    // A state without a ctime (no unix view) against one with it: not comparable, so not compared.
+    assertThat(IndexEntry.published(seen).matches(new FileState(FileType.REGULAR, 10, modified, null, null)))
+        .isFalse();
+  }
+
+  /** A consumer mount that keeps microseconds (NFS, some FUSE) records coarser times. */
+  @Test
+  void recordedTimesCompareAtThePrecisionTheyShow() {
+    long modified = 1_700_000_000_123_456_789L;
+    long changed = 1_700_000_500_987_654_321L;
+    FileState exact = new FileState(FileType.REGULAR, 10, modified, changed, null);
+    IndexEntry micros = IndexEntry.recorded(FileType.REGULAR, 10L, modified / 1000 * 1000, changed / 1000 * 1000);
+    assertThat(micros.matches(exact)).isTrue();
+    assertThat(micros.matches(new FileState(FileType.REGULAR, 10, modified + 1000, changed, null))).isFalse();
+    assertThat(micros.matches(new FileState(FileType.REGULAR, 10, modified, changed + 1000, null))).isFalse();
+    IndexEntry seconds =
+        IndexEntry.recorded(FileType.REGULAR, 10L, modified / 1_000_000_000 * 1_000_000_000, null);
+    assertThat(seconds.matches(exact)).isTrue();
+    assertThat(IndexEntry.recorded(FileType.REGULAR, 10L, modified, null).matches(
+        new FileState(FileType.REGULAR, 10, modified + 1, changed, null))).isFalse();
+    assertThat(IndexEntry.precisionOf(1_700_000_000_123_456_000L)).isEqualTo(1000);
+    assertThat(IndexEntry.precisionOf(-1_000_000L)).isEqualTo(1_000_000);
   }
 
   /**

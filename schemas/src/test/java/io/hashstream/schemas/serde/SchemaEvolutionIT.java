@@ -62,6 +62,7 @@ class SchemaEvolutionIT {
     FileChangeEvent current = random.event();
     current.setKind(ChangeKind.FOUND);
     current.setFileIdentity(new io.hashstream.schemas.avro.FileIdentity(5L, 6L));
+    current.setStatusChanged(java.time.Instant.parse("2026-12-03T08:00:00.123456789Z"));
     byte[] newBytes;
     try (var serializer = new AvroSerializer<FileChangeEvent>(config, false)) {
       newBytes = serializer.serialize(topic, current);
@@ -74,7 +75,8 @@ class SchemaEvolutionIT {
     // The current reader reads the old record: the added field takes its default.
     try (var reader = new AvroDeserializer<>(FileChangeEvent.class, config, false)) {
       FileChangeEvent read = reader.deserialize(topic, oldBytes);
-      FileChangeEvent expected = FileChangeEvent.newBuilder(template).setFileIdentity(null).build();
+      FileChangeEvent expected =
+          FileChangeEvent.newBuilder(template).setFileIdentity(null).setStatusChanged(null).build();
       assertThat(read).isEqualTo(expected);
       assertThat(reader.deserialize(topic, newBytes)).isEqualTo(current);
     }
@@ -90,7 +92,7 @@ class SchemaEvolutionIT {
       assertThat(V1Classes.invoke(read, "getEventId")).isEqualTo(current.getEventId());
       assertThat(V1Classes.invoke(read, "getModified")).isEqualTo(current.getModified());
       assertThat(Arrays.stream(read.getClass().getMethods()).map(m -> m.getName()))
-          .doesNotContain("getFileIdentity");
+          .doesNotContain("getFileIdentity", "getStatusChanged");
       Object readOld = v1.withContext(() -> reader.deserialize(topic, oldBytes));
       assertThat(readOld).isEqualTo(old);
     }

@@ -9,7 +9,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import io.hashstream.consumer.internal.FileKind;
 import io.hashstream.consumer.internal.FileState;
-import io.hashstream.consumer.internal.ModifiedTime;
+import io.hashstream.consumer.internal.StatTime;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -51,6 +51,7 @@ final class LinuxCalls {
   // <linux/stat.h>
   static final int STATX_TYPE = 0x0001;
   static final int STATX_MTIME = 0x0040;
+  static final int STATX_CTIME = 0x0080;
   static final int STATX_INO = 0x0100;
   static final int STATX_SIZE = 0x0200;
   static final int STATX_BASIC_STATS = 0x07ff;
@@ -110,6 +111,10 @@ final class LinuxCalls {
       STATX.byteOffset(groupElement("stx_mtime"), groupElement("tv_sec"));
   private static final long STX_MTIME_NSEC =
       STATX.byteOffset(groupElement("stx_mtime"), groupElement("tv_nsec"));
+  private static final long STX_CTIME_SEC =
+      STATX.byteOffset(groupElement("stx_ctime"), groupElement("tv_sec"));
+  private static final long STX_CTIME_NSEC =
+      STATX.byteOffset(groupElement("stx_ctime"), groupElement("tv_nsec"));
   private static final long STX_DEV_MAJOR = STATX.byteOffset(groupElement("stx_dev_major"));
   private static final long STX_DEV_MINOR = STATX.byteOffset(groupElement("stx_dev_minor"));
 
@@ -267,8 +272,12 @@ final class LinuxCalls {
           case S_IFSOCK -> FileKind.SOCKET;
           default -> FileKind.OTHER;
         };
-    ModifiedTime modified =
-        new ModifiedTime(buffer.get(JAVA_LONG, STX_MTIME_SEC), buffer.get(JAVA_INT, STX_MTIME_NSEC));
+    StatTime modified =
+        new StatTime(buffer.get(JAVA_LONG, STX_MTIME_SEC), buffer.get(JAVA_INT, STX_MTIME_NSEC));
+    StatTime changed =
+        (mask & STATX_CTIME) == 0
+            ? null
+            : new StatTime(buffer.get(JAVA_LONG, STX_CTIME_SEC), buffer.get(JAVA_INT, STX_CTIME_NSEC));
     long device =
         makedev(
             Integer.toUnsignedLong(buffer.get(JAVA_INT, STX_DEV_MAJOR)),
@@ -277,6 +286,7 @@ final class LinuxCalls {
         kind,
         buffer.get(JAVA_LONG, STX_SIZE),
         modified,
+        changed,
         new FileState.Identity(device, buffer.get(JAVA_LONG, STX_INO)));
   }
 

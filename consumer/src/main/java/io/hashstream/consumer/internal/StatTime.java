@@ -6,28 +6,29 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A modification time as the file system keeps it. {@code statx} gives any long of seconds, and
- * {@code touch -d @40000000000000000} stores one on tmpfs that {@link Instant} cannot hold: such a
- * time is still compared exactly, and is published as null, as the schema allows.
+ * A file time (modification, status change) as the file system keeps it. {@code statx} gives any
+ * long of seconds, and {@code touch -d @40000000000000000} stores one on tmpfs that {@link Instant}
+ * cannot hold: such a time is still compared exactly, and is published as null, as the schema
+ * allows.
  *
  * @param seconds since the Unix epoch
  * @param nanos within the second, 0 to 999,999,999
  */
-public record ModifiedTime(long seconds, int nanos) implements Comparable<ModifiedTime> {
+public record StatTime(long seconds, int nanos) implements Comparable<StatTime> {
   private static final int NANOS_PER_SECOND = 1_000_000_000;
 
-  public ModifiedTime {
+  public StatTime {
     if (nanos < 0 || nanos >= NANOS_PER_SECOND) {
       throw new IllegalArgumentException("nanoseconds out of range: " + nanos);
     }
   }
 
-  public static ModifiedTime of(Instant instant) {
-    return new ModifiedTime(instant.getEpochSecond(), instant.getNano());
+  public static StatTime of(Instant instant) {
+    return new StatTime(instant.getEpochSecond(), instant.getNano());
   }
 
   /** The JDK saturates a time beyond {@link Instant}'s range to its ends; so does this. */
-  public static ModifiedTime of(FileTime time) {
+  public static StatTime of(FileTime time) {
     return of(time.toInstant());
   }
 
@@ -51,12 +52,12 @@ public record ModifiedTime(long seconds, int nanos) implements Comparable<Modifi
   }
 
   /** Microseconds: a network file system may keep coarser times than the producer's disk. */
-  public ModifiedTime truncatedToMicros() {
-    return new ModifiedTime(seconds, nanos - nanos % 1000);
+  public StatTime truncatedToMicros() {
+    return new StatTime(seconds, nanos - nanos % 1000);
   }
 
   @Override
-  public int compareTo(ModifiedTime other) {
+  public int compareTo(StatTime other) {
     int bySeconds = Long.compare(seconds, other.seconds);
     return bySeconds != 0 ? bySeconds : Integer.compare(nanos, other.nanos);
   }
