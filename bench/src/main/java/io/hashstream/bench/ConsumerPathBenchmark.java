@@ -49,7 +49,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @SuppressWarnings("NullAway.Init") // JMH calls setUp before any benchmark method
 public class ConsumerPathBenchmark {
   /** What the consumer knows of the file from the event; nothing here, so no staleness wait. */
-  private static final FileHashing.Expected ANY = new FileHashing.Expected(null, null);
+  private static final FileHashing.Expected ANY = new FileHashing.Expected(null, null, null);
   /** Never set: the consumer's cancellation check, read per buffer as the consumer reads it. */
   private static final java.util.concurrent.atomic.AtomicBoolean CANCELLED =
       new java.util.concurrent.atomic.AtomicBoolean();

@@ -96,7 +96,7 @@ public final class TreeHashing {
     long deadline = System.nanoTime() + duration.toNanos();
     do {
       for (String file : files) {
-        HashOutcome outcome = hashing.hash(root, file, new FileHashing.Expected(null, null));
+        HashOutcome outcome = hashing.hash(root, file, new FileHashing.Expected(null, null, null));
         if (!(outcome instanceof HashOutcome.Hashed hashed)) {
           throw new IllegalStateException(file + " was not hashed: " + outcome);
         }

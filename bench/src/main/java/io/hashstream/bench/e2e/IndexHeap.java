@@ -48,7 +48,7 @@ final class IndexHeap {
     for (int i = 0; i < files; i++) {
       String path = "project-" + (i % 20) + "/module-" + (i % 2000) / 20 + "/file-name-" + i + ".txt";
       FileState state =
-          new FileState(FileType.REGULAR, 1024 + (i % 7168), now - i * 1_000L, new FileState.Identity(64769, 1_000_000L + i));
+          new FileState(FileType.REGULAR, 1024 + (i % 7168), now - i * 1_000L, now - i * 1_000L, new FileState.Identity(64769, 1_000_000L + i));
       index.put(path, IndexEntry.published(state));
     }
     return index;

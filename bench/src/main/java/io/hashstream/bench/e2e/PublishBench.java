@@ -140,6 +140,7 @@ final class PublishBench {
               FileType.REGULAR,
               random.nextInt(1024, 8193),
               (now - 60_000) * 1_000_000L + random.nextLong(1_000_000_000L),
+              (now - 60_000) * 1_000_000L,
               new FileState.Identity(64769, 2_000_000L + i));
       return new Outgoing(i, new PathRef("perf", path), ChangeKind.FOUND, state, now * 1000);
     }
