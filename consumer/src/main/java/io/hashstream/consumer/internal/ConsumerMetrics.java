@@ -25,6 +25,7 @@ public final class ConsumerMetrics {
   private final Counter resultsCommitted;
   private final Counter transactionsAborted;
   private final Counter unknownRoot;
+  private final Counter heldForRoot;
   private final AtomicInteger assignedPartitions;
   private final AtomicInteger uncommittedEvents;
   private final AtomicInteger pausedPartitions;
@@ -60,6 +61,10 @@ public final class ConsumerMetrics {
     resultsCommitted = Counter.builder("hashstream.consumer.results.committed").tags(tags).register(registry);
     transactionsAborted = Counter.builder("hashstream.consumer.transactions.aborted").tags(tags).register(registry);
     unknownRoot = Counter.builder("hashstream.consumer.events.unknown.root").tags(tags).register(registry);
+    heldForRoot =
+        described(
+            "hashstream.consumer.events.held.for.root",
+            "Times a partition was held at a file not visible under a root that does not show its files");
     assignedPartitions =
         registry.gauge("hashstream.consumer.partitions.assigned", tags, new AtomicInteger());
     uncommittedEvents = registry.gauge("hashstream.consumer.events.uncommitted", tags, new AtomicInteger());
@@ -118,6 +123,7 @@ public final class ConsumerMetrics {
           case HashOutcome.NotRegular other -> notRegular;
           case HashOutcome.Unreadable denied -> unreadable;
           case HashOutcome.Unstable changing -> unstable;
+          case HashOutcome.NotVisible missing -> unstable;
           case HashOutcome.Refused unsafe -> refused;
         };
     counter.increment();
@@ -130,6 +136,10 @@ public final class ConsumerMetrics {
         .tag("reason", reason)
         .tags(tags).register(registry)
         .increment();
+  }
+
+  void heldForRoot() {
+    heldForRoot.increment();
   }
 
   void unknownRoot() {

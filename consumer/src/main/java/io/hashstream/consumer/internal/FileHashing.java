@@ -80,6 +80,19 @@ public final class FileHashing implements AutoCloseable {
     }
   }
 
+  /** Where files are opened, looked up before every open: a root can be mounted or replaced. */
+  public interface RootView {
+    RootDirectory directory();
+
+    /**
+     * A file the event saw is not visible: whether to wait for this host to catch up. False when
+     * the root itself looks wrong (not mounted): waiting for each file would only stall them all.
+     */
+    default boolean awaitVisible() {
+      return true;
+    }
+  }
+
   /**
    * Hashes {@code relativePath} under {@code root}.
    *
@@ -87,9 +100,19 @@ public final class FileHashing implements AutoCloseable {
    */
   public HashOutcome hash(RootDirectory root, String relativePath, Expected expected)
       throws InterruptedException {
+    return hash(() -> root, relativePath, expected);
+  }
+
+  /**
+   * Hashes {@code relativePath} under the directory {@code root} names at each open.
+   *
+   * @throws java.util.concurrent.CancellationException when the {@link ReadWatch} cancels it
+   */
+  public HashOutcome hash(RootView root, String relativePath, Expected expected)
+      throws InterruptedException {
     int staleWaits = 0;
     for (int read = 0; read < MAX_READS; ) {
-      OpenOutcome outcome = opener.open(root, relativePath);
+      OpenOutcome outcome = open(root, relativePath);
       OpenFile file;
       switch (outcome) {
         case OpenOutcome.Opened opened -> file = opened.file();
@@ -98,14 +121,13 @@ public final class FileHashing implements AutoCloseable {
             return new HashOutcome.Gone();
           }
           // The event saw a file here: this host may not see it yet (or its volume is not mounted).
-          if (backedOff(staleWaits++)) {
+          if (root.awaitVisible() && backedOff(staleWaits++)) {
             continue;
           }
-          return new HashOutcome.Unstable(
+          return new HashOutcome.NotVisible(
               "not visible on this host: the event saw a file of "
                   + expected.size()
-                  + " bytes, this host sees nothing at the path",
-              null);
+                  + " bytes, this host sees nothing at the path");
         }
         case OpenOutcome.NotInTree notInTree -> {
           return new HashOutcome.Gone();
@@ -157,6 +179,20 @@ public final class FileHashing implements AutoCloseable {
     }
     return new HashOutcome.Unstable(
         "the file kept changing while it was read (" + MAX_READS + " reads)", null);
+  }
+
+  private OpenOutcome open(RootView root, String relativePath) {
+    RootDirectory directory = root.directory();
+    try {
+      return opener.open(directory, relativePath);
+    } catch (RootDirectory.ClosedException e) {
+      // Opened anew between the look-up and the open: the new directory is the one to use.
+      RootDirectory now = root.directory();
+      if (now == directory) {
+        throw e;
+      }
+      return opener.open(now, relativePath);
+    }
   }
 
   /** Waits out backoff step {@code step} for a view to catch up; false once the steps are spent. */

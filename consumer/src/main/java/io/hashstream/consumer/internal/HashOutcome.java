@@ -4,6 +4,19 @@ import org.jspecify.annotations.Nullable;
 
 /** What hashing one event's file came to. A file that vanished is an outcome, not an error. */
 public sealed interface HashOutcome {
+  /** Whether something was seen at the path: its root shows the tree. */
+  default boolean sawSomething() {
+    return switch (this) {
+      case Hashed h -> true;
+      case NotRegular n -> true;
+      case Unreadable u -> u.state() != null;
+      case Unstable u -> u.state() != null;
+      case Gone g -> false;
+      case NotVisible n -> false;
+      case Refused r -> false;
+    };
+  }
+
   /**
    * The file's digest, and its state, unchanged from before to after the read. The digest array is
    * handed over, not shared: its producer never touches it again.
@@ -19,6 +32,12 @@ public sealed interface HashOutcome {
 
   /** A regular file that cannot be read (permissions, I/O error). */
   record Unreadable(String reason, @Nullable FileState state) implements HashOutcome {}
+
+  /**
+   * The event saw a file that this host does not see (a network file system behind, a volume not
+   * mounted): written {@code UNSTABLE}, never a tombstone, unless the root is held instead.
+   */
+  record NotVisible(String reason) implements HashOutcome {}
 
   /** It kept changing while being hashed, or the file system kept showing an older state. */
   record Unstable(String reason, @Nullable FileState state) implements HashOutcome {}

@@ -1,6 +1,5 @@
 package io.hashstream.consumer.internal;
 
-import io.hashstream.consumer.internal.nativeio.RootDirectory;
 import io.hashstream.schemas.FileKey;
 import io.hashstream.schemas.avro.FileChangeEvent;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +28,7 @@ final class HashTask implements PendingRecord {
   private final ConsumerRecord<byte[], byte[]> record;
   private final FileChangeEvent event;
   private final FileKey key;
-  private final RootDirectory root;
+  private final LiveRoot root;
   /** Whose partition this task belongs to: a completion for a partition no longer held is dropped. */
   private final PartitionWork owner;
   private final AtomicReference<State> state;
@@ -43,7 +42,7 @@ final class HashTask implements PendingRecord {
       ConsumerRecord<byte[], byte[]> record,
       FileChangeEvent event,
       FileKey key,
-      RootDirectory root,
+      LiveRoot root,
       PartitionWork owner,
       State initial) {
     this.record = record;
@@ -66,7 +65,7 @@ final class HashTask implements PendingRecord {
     return key;
   }
 
-  RootDirectory root() {
+  LiveRoot root() {
     return root;
   }
 

@@ -130,6 +130,9 @@ final class HashWorkers implements AutoCloseable {
       replaceThisThread(e);
       return false;
     }
+    if (outcome.sawSomething()) {
+      task.root().seen();
+    }
     if (task.finish(outcome, System.nanoTime() - started)) {
       done.accept(task);
     }

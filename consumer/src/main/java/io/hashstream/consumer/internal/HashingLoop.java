@@ -4,7 +4,6 @@ import io.hashstream.consumer.ConsumerHealth;
 import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.ConsumerStoppedException;
 import io.hashstream.consumer.internal.nativeio.FileOpener;
-import io.hashstream.consumer.internal.nativeio.RootDirectory;
 import io.hashstream.schemas.FileKey;
 import io.hashstream.schemas.avro.FileChangeEvent;
 import io.hashstream.schemas.avro.HashResult;
@@ -81,8 +80,8 @@ public final class HashingLoop implements AutoCloseable {
   private final Admin admin;
   private final EventDecoder decoder;
   private final ResultRecords results;
-  /** Each root's directory descriptor, opened once; closed after the loop ended. */
-  private final Map<String, RootDirectory> roots;
+  /** Each root's directory, opened at the start and anew when it changes; closed after the loop ended. */
+  private final Map<String, LiveRoot> roots;
   /** Tasks the hashing threads finished, for the poll thread. */
   private final BlockingQueue<HashTask> completions = new LinkedBlockingQueue<>();
   private final HashWorkers workers;
@@ -91,6 +90,7 @@ public final class HashingLoop implements AutoCloseable {
   private final RateLimitedLog unknownRoots = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private final RateLimitedLog deadLetterWarnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private final RateLimitedLog transientWarnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
+  private final RateLimitedLog heldWarnings = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private final KafkaClientMetrics clientMetrics;
   private volatile boolean stopping;
   /** Set by a hashing thread that ran out of memory: the instance stops at its next round. */
@@ -132,12 +132,12 @@ public final class HashingLoop implements AutoCloseable {
             this::outOfMemory);
   }
 
-  private static Map<String, RootDirectory> openRoots(Map<String, Path> roots) {
-    Map<String, RootDirectory> map = new HashMap<>();
+  private static Map<String, LiveRoot> openRoots(Map<String, Path> roots) {
+    Map<String, LiveRoot> map = new HashMap<>();
     roots.forEach(
         (name, directory) -> {
           try {
-            map.put(name, RootDirectory.open(directory.toRealPath()));
+            map.put(name, LiveRoot.open(name, directory));
           } catch (IOException e) {
             throw new ConsumerStoppedException(
                 "the directory of root " + name + " cannot be used: " + directory + " (" + e.getMessage() + ")");
@@ -167,6 +167,16 @@ public final class HashingLoop implements AutoCloseable {
     String unanswered = outage.describe();
     if (unanswered != null) {
       return new ConsumerHealth(ConsumerHealth.Status.DEGRADED, unanswered);
+    }
+    List<String> suspects = new ArrayList<>();
+    roots.values().forEach(root -> {
+      String suspect = root.suspect();
+      if (suspect != null) {
+        suspects.add("root " + root.name() + " is held: " + suspect);
+      }
+    });
+    if (!suspects.isEmpty()) {
+      return new ConsumerHealth(ConsumerHealth.Status.DEGRADED, String.join("; ", suspects));
     }
     int replaced = workers.replaced();
     if (replaced > 0) {
@@ -341,7 +351,7 @@ public final class HashingLoop implements AutoCloseable {
 
   private boolean takeEvent(
       PartitionWork work, ConsumerRecord<byte[], byte[]> record, FileChangeEvent event, FileKey key) {
-    RootDirectory root = roots.get(key.root());
+    LiveRoot root = roots.get(key.root());
     if (root != null) {
       work.hash(new HashTask(record, event, key, root, work, HashTask.State.WAITING), workers::submit);
       return true;
@@ -383,10 +393,36 @@ public final class HashingLoop implements AutoCloseable {
       completed(task);
     }
     boolean wasEmpty = readyCount() == 0;
-    works.values().forEach(work -> work.collectSettled(this::answer));
+    long now = System.nanoTime();
+    for (PartitionWork work : works.values()) {
+      HashTask held = work.collectSettled(this::answer, HashingLoop::heldForItsRoot);
+      if (held != null) {
+        holdAt(work, held, now);
+      }
+    }
     if (wasEmpty && readyCount() > 0) {
       firstReadyNanos = System.nanoTime();
     }
+  }
+
+  /** A file not visible under a suspect root: not answered UNSTABLE, but read again later. */
+  private static boolean heldForItsRoot(HashTask task) {
+    return task.outcome() instanceof HashOutcome.NotVisible && task.root().suspect() != null;
+  }
+
+  /** Reads the partition again from {@code held} once its wait is over; what came before commits. */
+  private void holdAt(PartitionWork work, HashTask held, long now) {
+    Duration wait = work.holdPending(now);
+    consumer.seek(work.partition(), held.offset());
+    metrics.heldForRoot();
+    heldWarnings.warn(
+        work.partition().toString(),
+        "{} waits at offset {} for root {} to show its files ({}); looked at again in {} ms",
+        work.partition(),
+        held.offset(),
+        held.root().name(),
+        String.valueOf(held.root().suspect()),
+        wait.toMillis());
   }
 
   /** What a settled record adds to the transaction. */

@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One assigned partition's records between poll and commit, in offset order. Poll thread only.
@@ -33,6 +35,8 @@ final class PartitionWork {
   private long retryAtNanos;
   private boolean retrying;
   private final Backoff backoff = new Backoff();
+  /** Records held for a root that does not show its files: looked at again from 1 s to 30 s. */
+  private final Backoff holdBackoff = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
   PartitionWork(TopicPartition partition) {
     this.partition = partition;
@@ -80,11 +84,45 @@ final class PartitionWork {
 
   /** Moves the settled prefix of the pending records to {@link #ready}, answered by {@code answer}. */
   void collectSettled(Function<PendingRecord, Output> answer) {
+    var _ = collectSettled(answer, task -> false);
+  }
+
+  /**
+   * Moves the settled prefix of the pending records to {@link #ready}, answered by {@code answer},
+   * up to the first finished task that {@code hold} says must not be answered yet.
+   *
+   * @return that task, or null if none stopped the prefix
+   */
+  @Nullable HashTask collectSettled(Function<PendingRecord, Output> answer, Predicate<HashTask> hold) {
     while (!pending.isEmpty() && pending.getFirst().settled()) {
-      PendingRecord record = pending.removeFirst();
+      PendingRecord record = pending.getFirst();
+      if (record instanceof HashTask task && task.state() == HashTask.State.DONE && hold.test(task)) {
+        return task;
+      }
+      pending.removeFirst();
       ready.add(answer.apply(record));
       commitOffset = record.offset() + 1;
+      holdBackoff.reset();
     }
+    return null;
+  }
+
+  /**
+   * Forgets the pending records, cancelling their hashes, and keeps the partition from being read
+   * for a while, longer each time; the ready answers stay. The caller seeks the partition back to
+   * the first pending record.
+   *
+   * @return how long it waits
+   */
+  Duration holdPending(long now) {
+    pending.forEach(PendingRecord::cancel);
+    pending.clear();
+    submittedByKey.clear();
+    waitingByKey.clear();
+    Duration wait = holdBackoff.next();
+    retrying = true;
+    retryAtNanos = now + wait.toNanos();
+    return wait;
   }
 
   int pendingCount() {

@@ -78,6 +78,9 @@ public final class ResultRecords {
         withState(result, unreadable.state());
         value = result.setStatus(HashStatus.UNREADABLE).setReason(unreadable.reason()).build();
       }
+      case HashOutcome.NotVisible notVisible -> {
+        value = result.setStatus(HashStatus.UNSTABLE).setReason(notVisible.reason()).build();
+      }
       case HashOutcome.Unstable unstable -> {
         withState(result, unstable.state());
         value = result.setStatus(HashStatus.UNSTABLE).setReason(unstable.reason()).build();

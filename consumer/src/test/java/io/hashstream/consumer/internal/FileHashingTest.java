@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Random;
 import io.hashstream.consumer.internal.nativeio.FileOpener;
@@ -118,11 +119,30 @@ class FileHashingTest {
     FileHashing.Expected sawAFile = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"), null);
     assertThat(hashing.hash(root, "not-here-yet", sawAFile))
         .isInstanceOfSatisfying(
-            HashOutcome.Unstable.class,
-            unstable -> {
-              assertThat(unstable.reason()).contains("not visible on this host");
-              assertThat(unstable.state()).isNull();
-            });
+            HashOutcome.NotVisible.class,
+            notVisible -> assertThat(notVisible.reason()).contains("not visible on this host"));
+  }
+
+  /** A root that looks unmounted: no file is waited for, so they do not stall each other. */
+  @Test
+  void aRootThatSaysNotToWaitAnswersNotVisibleAtOnce() throws Exception {
+    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, null, null);
+    AtomicInteger opens = new AtomicInteger();
+    FileHashing.RootView suspect =
+        new FileHashing.RootView() {
+          @Override
+          public RootDirectory directory() {
+            opens.incrementAndGet();
+            return root;
+          }
+
+          @Override
+          public boolean awaitVisible() {
+            return false;
+          }
+        };
+    assertThat(hashing.hash(suspect, "not-here", sawAFile)).isInstanceOf(HashOutcome.NotVisible.class);
+    assertThat(opens).as("looked up once, not again after a wait").hasValue(1);
   }
 
   @Test

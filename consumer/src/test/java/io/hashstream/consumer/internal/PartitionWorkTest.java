@@ -2,7 +2,6 @@ package io.hashstream.consumer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hashstream.consumer.internal.nativeio.RootDirectory;
 import io.hashstream.schemas.FileKey;
 import io.hashstream.schemas.avro.ChangeKind;
 import io.hashstream.schemas.avro.FileChangeEvent;
@@ -33,13 +32,13 @@ class PartitionWorkTest {
   private static final HashOutcome GONE = new HashOutcome.Gone();
 
   @TempDir Path tree;
-  private RootDirectory root;
+  private LiveRoot root;
   private final List<HashTask> submitted = new ArrayList<>();
   private long nextOffset;
 
   @BeforeEach
   void openRoot() throws Exception {
-    root = RootDirectory.open(tree.toRealPath());
+    root = LiveRoot.open("t", tree);
   }
 
   @AfterEach

@@ -12,9 +12,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Shared by every hashing thread and closed once, on shutdown. {@link #close} may come from any
  * thread, even while a thread is opening a file beneath the root: the descriptor is released when
  * the last such open ends, so its number is never reused under a running {@code openat2}. An open
- * that starts after {@link #close} fails with {@link IllegalStateException}.
+ * that starts after {@link #close} fails with {@link ClosedException}.
  */
 public final class RootDirectory implements AutoCloseable {
+  /** An open beneath a root that was closed: at shutdown, or after the root was opened anew. */
+  public static final class ClosedException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    ClosedException(Path path) {
+      super("the root directory " + path + " is closed");
+    }
+  }
+
   /** The sign bit of {@link #users}: closed, or closing once the count of users reaches zero. */
   private static final int CLOSING = Integer.MIN_VALUE;
 
@@ -60,13 +69,13 @@ public final class RootDirectory implements AutoCloseable {
   /**
    * The descriptor, held open until {@link #release}: call both in a try/finally.
    *
-   * @throws IllegalStateException if the root is closed
+   * @throws ClosedException if the root is closed
    */
   int acquire() {
     while (true) {
       int count = users.get();
       if (count < 0) {
-        throw new IllegalStateException("the root directory " + path + " is closed");
+        throw new ClosedException(path);
       }
       if (users.compareAndSet(count, count + 1)) {
         return descriptor;

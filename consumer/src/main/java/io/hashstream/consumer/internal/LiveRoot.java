@@ -1,0 +1,193 @@
+package io.hashstream.consumer.internal;
+
+import io.hashstream.consumer.internal.nativeio.RootDirectory;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One root as this host sees it now. Files are opened beneath a directory descriptor held for the
+ * root; before each file, a fresh {@code stat} of the configured path makes sure the held directory
+ * is still the one the path names (device and inode): a volume mounted onto the root after the
+ * start, a lazy unmount, a root directory replaced or a symbolic link retargeted makes the root be
+ * opened anew, and the log says so.
+ *
+ * <p>It also judges whether the root is <b>suspect</b>: an event said a file exists, this host sees
+ * nothing at its path, and the root itself does not look like the tree: its directory is not the
+ * one where this instance last saw a file of the root (an unmounted volume, a replaced root), or it
+ * never saw one and the directory is empty (a volume not mounted yet). The poll thread holds such a
+ * root's records instead of answering them; the first file seen again clears it.
+ *
+ * <p>Shared by the hashing threads (which open through it) and the poll thread (which asks whether
+ * it is suspect); closed once, after the hashing threads stopped.
+ */
+final class LiveRoot implements FileHashing.RootView, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveRoot.class);
+
+  private final String name;
+  private final Path configured;
+  /** Guarded by {@code this}, as are {@code identity}, {@code unreadable} and {@code healthy}. */
+  private volatile RootDirectory directory;
+  /** The held directory's device and inode ({@link BasicFileAttributes#fileKey}), as opened. */
+  private volatile @Nullable Object identity;
+  /** The last failure to {@code stat} the configured path, said once until it reads again. */
+  private @Nullable String unreadable;
+  /** The identity of the root when this instance last saw a file beneath it; null before that. */
+  private volatile @Nullable Object healthy;
+  private volatile @Nullable String suspect;
+
+  private LiveRoot(String name, Path configured, RootDirectory directory, @Nullable Object identity) {
+    this.name = name;
+    this.configured = configured;
+    this.directory = directory;
+    this.identity = identity;
+  }
+
+  /**
+   * Opens a root at the start.
+   *
+   * @throws IOException if its directory cannot be opened
+   */
+  static LiveRoot open(String name, Path configured) throws IOException {
+    Object identity = Files.readAttributes(configured, BasicFileAttributes.class).fileKey();
+    return new LiveRoot(name, configured, RootDirectory.open(configured.toRealPath()), identity);
+  }
+
+  String name() {
+    return name;
+  }
+
+  /**
+   * The root's directory as the configured path names it now, opened anew if it changed. If the
+   * path cannot be read, the held directory stays (and files beneath the root look gone, which
+   * makes the root suspect).
+   */
+  @Override
+  public RootDirectory directory() {
+    Object now;
+    try {
+      now = Files.readAttributes(configured, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      cannotRead(e);
+      return directory;
+    }
+    RootDirectory held = directory;
+    if (Objects.equals(now, identity)) {
+      return held;
+    }
+    return reopen(now);
+  }
+
+  private synchronized RootDirectory reopen(Object seen) {
+    if (Objects.equals(seen, identity)) {
+      return directory;
+    }
+    RootDirectory fresh;
+    try {
+      fresh = RootDirectory.open(configured.toRealPath());
+    } catch (IOException e) {
+      cannotRead(e);
+      return directory;
+    }
+    LOG.warn(
+        "root {}: {} is no longer the directory this consumer opened ({} before, {} now: mounted,"
+            + " unmounted or replaced); files are opened beneath the new one",
+        name,
+        configured,
+        identity,
+        seen);
+    RootDirectory old = directory;
+    directory = fresh;
+    identity = seen;
+    unreadable = null;
+    // Opens running beneath the old one finish first; one that starts now is retried on the new one.
+    old.close();
+    return fresh;
+  }
+
+  private synchronized void cannotRead(IOException e) {
+    String reason = String.valueOf(e.getMessage());
+    if (!reason.equals(unreadable)) {
+      LOG.warn("root {}: {} cannot be read ({}); files are opened beneath the directory held before", name, configured, reason);
+      unreadable = reason;
+    }
+  }
+
+  /** A file beneath the root was seen (whatever its outcome): the root is what it should be. */
+  void seen() {
+    if (healthy != null && suspect == null && Objects.equals(healthy, identity)) {
+      return;
+    }
+    synchronized (this) {
+      healthy = identity;
+      String was = suspect;
+      if (was != null) {
+        suspect = null;
+        LOG.warn("root {}: files are visible again under {}; its records are answered again", name, configured);
+      }
+    }
+  }
+
+  /** A file an event says exists is not visible: worth waiting for unless the root is suspect. */
+  @Override
+  public boolean awaitVisible() {
+    return !notVisible();
+  }
+
+  /**
+   * A file an event says exists is not visible beneath the root: decides whether the root is
+   * suspect.
+   *
+   * @return whether it is
+   */
+  boolean notVisible() {
+    if (suspect != null) {
+      return true;
+    }
+    String reason = suspicion();
+    if (reason == null) {
+      return false;
+    }
+    synchronized (this) {
+      if (suspect == null) {
+        suspect = reason;
+        LOG.error(
+            "root {}: files that events say exist are not visible under {} ({}); the partitions"
+                + " with its records are held, not answered UNSTABLE, until they are",
+            name,
+            configured,
+            reason);
+      }
+    }
+    return true;
+  }
+
+  private synchronized @Nullable String suspicion() {
+    if (healthy != null) {
+      return healthy.equals(identity)
+          ? null
+          : "the root directory is not the one where its files were seen (" + healthy + " then, " + identity + " now)";
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(configured)) {
+      return entries.iterator().hasNext() ? null : "the root directory is empty: is its volume mounted?";
+    } catch (IOException e) {
+      return "the root directory cannot be listed: " + e.getMessage();
+    }
+  }
+
+  /** Why the root is suspect, or null if it is not. */
+  @Nullable String suspect() {
+    return suspect;
+  }
+
+  @Override
+  public synchronized void close() {
+    directory.close();
+  }
+}
