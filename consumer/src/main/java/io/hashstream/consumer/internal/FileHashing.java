@@ -111,6 +111,7 @@ public final class FileHashing implements AutoCloseable {
   public HashOutcome hash(RootView root, String relativePath, Expected expected)
       throws InterruptedException {
     int staleWaits = 0;
+    int failedTries = 0;
     for (int read = 0; read < MAX_READS; ) {
       OpenOutcome outcome = open(root, relativePath);
       OpenFile file;
@@ -143,7 +144,10 @@ public final class FileHashing implements AutoCloseable {
           return new HashOutcome.Refused(refused.reason());
         }
         case OpenOutcome.Unreadable unreadable -> {
-          return new HashOutcome.Unreadable(unreadable.reason(), unreadable.state());
+          if (unreadable.mayPass() && backedOff(failedTries++)) {
+            continue;
+          }
+          return new HashOutcome.Unreadable(triedAgain(unreadable.reason(), failedTries), unreadable.state());
         }
       }
       FileState state = file.state();
@@ -168,7 +172,12 @@ public final class FileHashing implements AutoCloseable {
         digest = hasher.hash(file);
         after = file.recheck();
       } catch (IOException e) {
-        return new HashOutcome.Unreadable(describe(e), state);
+        // A read error (EIO, a network file system that went away): tried again, then reported.
+        read--;
+        if (backedOff(failedTries++)) {
+          continue;
+        }
+        return new HashOutcome.Unreadable(triedAgain(describe(e), failedTries), state);
       }
       if (after.isEmpty()) {
         return new HashOutcome.Gone();
@@ -202,6 +211,10 @@ public final class FileHashing implements AutoCloseable {
     }
     Thread.sleep(STALE_BACKOFF[step]);
     return true;
+  }
+
+  private static String triedAgain(String reason, int tries) {
+    return tries <= 1 ? reason : reason + " (tried " + tries + " times)";
   }
 
   private static String describe(IOException e) {

@@ -113,6 +113,43 @@ class FileHashingTest {
     assertThat(hashing.hash(root, "behind", event)).isInstanceOf(HashOutcome.Unstable.class);
   }
 
+  /**
+   * EMFILE is a limit of the moment, not a property of the file: tried again with backoff, and
+   * hashed once descriptors are free. The test lowers this JVM's soft limit of open files with
+   * {@code prlimit}, fills it, and frees it half a second later.
+   */
+  @Test
+  void aFileThatCannotBeOpenedForAMomentIsTriedAgain() throws Exception {
+    Files.writeString(directory.resolve("f"), "content");
+    try (DescriptorLimit limit = DescriptorLimit.exhausted()) {
+      Thread freer = Thread.ofPlatform().start(() -> {
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        limit.free();
+      });
+      HashOutcome outcome = hashing.hash(root, "f", ANY);
+      freer.join();
+      assertThat(outcome).isInstanceOf(HashOutcome.Hashed.class);
+    }
+  }
+
+  /** A limit that stays is reported, with how often it was tried. */
+  @Test
+  void aFileThatCannotBeOpenedForLongIsUnreadableAfterTheTries() throws Exception {
+    Files.writeString(directory.resolve("f"), "content");
+    HashOutcome outcome;
+    try (DescriptorLimit _ = DescriptorLimit.exhausted()) {
+      outcome = hashing.hash(root, "f", ANY);
+    }
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            HashOutcome.Unreadable.class,
+            unreadable -> assertThat(unreadable.reason()).contains("open files").contains("tried 5 times"));
+  }
+
   /** Not visible is not deleted: only a DELETED event (no size) makes a missing file a tombstone. */
   @Test
   void aMissingFileThatTheEventSawIsWaitedForThenReportedUnstableNotGone() throws Exception {

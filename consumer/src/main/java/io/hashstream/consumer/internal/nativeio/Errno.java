@@ -37,6 +37,14 @@ final class Errno {
 
   private Errno() {}
 
+  /** Whether a later try may not meet it: I/O errors, resource limits, memory, a busy file. */
+  static boolean mayPass(int errno) {
+    return switch (errno) {
+      case EINTR, EIO, EAGAIN, ENOMEM, EBUSY, ENFILE, EMFILE, ETXTBSY, ETIMEDOUT -> true;
+      default -> false;
+    };
+  }
+
   /** A reason for a log line or a result: what happened, then the errno's name. */
   static String describe(int errno) {
     return switch (errno) {

@@ -97,7 +97,8 @@ final class JavaFileOpener implements FileOpener {
       return new OpenOutcome.Unreadable(
           "permission denied: a directory on the way cannot be searched", null);
     } catch (IOException e) {
-      return new OpenOutcome.Unreadable(describe(e), null);
+      // Not a permission (AccessDeniedException above): an I/O error or a limit, worth a later try.
+      return new OpenOutcome.Unreadable(describe(e), null, true);
     }
     if (state.kind() != FileKind.REGULAR) {
       return new OpenOutcome.NotRegular(state);
@@ -129,7 +130,7 @@ final class JavaFileOpener implements FileOpener {
     } catch (IOException e) {
       failure.addSuppressed(e);
     }
-    return new OpenOutcome.Unreadable(describe(failure), state);
+    return new OpenOutcome.Unreadable(describe(failure), state, true);
   }
 
   /** The reason without the path (the event names it already), where the exception has one. */

@@ -92,6 +92,8 @@ final class LinuxFileOpener implements FileOpener {
     emptyPath = arena.allocate(1);
     fdName = arena.allocate(16);
     readBuffer = arena.allocate(READ_SIZE, 4096);
+    // Loaded now: at the limit of open files (EMFILE), when it is needed, no class can be loaded.
+    var _ = Errno.mayPass(Errno.EMFILE);
   }
 
   @Override
@@ -157,7 +159,8 @@ final class LinuxFileOpener implements FileOpener {
           return new OpenOutcome.Unreadable(
               "the kernel could not resolve the path safely while directories were being renamed"
                   + " (EAGAIN)",
-              null);
+              null,
+              true);
         }
         case Errno.ENOSYS -> {
           LOG.warn(
@@ -183,7 +186,7 @@ final class LinuxFileOpener implements FileOpener {
               "permission denied: a directory on the way cannot be searched (EACCES)", null);
         }
         default -> {
-          return new OpenOutcome.Unreadable(Errno.describe(errno), null);
+          return new OpenOutcome.Unreadable(Errno.describe(errno), null, Errno.mayPass(errno));
         }
       }
     }
@@ -204,7 +207,8 @@ final class LinuxFileOpener implements FileOpener {
           return new OpenOutcome.Unreadable(
               "/proc/self/fd, through which the file is reopened for reading, cannot be opened: "
                   + Errno.describe(LinuxCalls.errno(capture)),
-              state);
+              state,
+              true);
         }
       }
       int readFd = reopen(fd);
@@ -216,7 +220,8 @@ final class LinuxFileOpener implements FileOpener {
               case Errno.EAGAIN -> "another process holds a lease on the file (EAGAIN)";
               default -> Errno.describe(errno);
             },
-            state);
+            state,
+            Errno.mayPass(errno));
       }
       NativeOpenFile file = new NativeOpenFile(readFd, state);
       openFiles.add(file);

@@ -29,6 +29,17 @@ public sealed interface OpenOutcome {
    */
   record Refused(String reason) implements OpenOutcome {}
 
-  /** It cannot be opened: permissions, an I/O error, a resource limit. */
-  record Unreadable(String reason, @Nullable FileState state) implements OpenOutcome {}
+  /**
+   * It cannot be opened: permissions, an I/O error, a resource limit.
+   *
+   * @param mayPass whether a later try may succeed (EIO, EMFILE, ENFILE, EAGAIN, ENOMEM, a lease,
+   *     {@code /proc/self/fd}): worth trying again before the file is reported unreadable; never
+   *     for permissions
+   */
+  record Unreadable(String reason, @Nullable FileState state, boolean mayPass) implements OpenOutcome {
+    /** A failure that a later try would meet again (permissions). */
+    public Unreadable(String reason, @Nullable FileState state) {
+      this(reason, state, false);
+    }
+  }
 }
