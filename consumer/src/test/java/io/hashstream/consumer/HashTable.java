@@ -21,8 +21,13 @@ import org.jspecify.annotations.Nullable;
 
 /** Reads the hash topic as a downstream reader does: {@code read_committed}, from the beginning. */
 public final class HashTable implements AutoCloseable {
-  /** One committed record of the hash topic: a result, or a tombstone with its source. */
-  public record Entry(String key, @Nullable HashResult value, SourceEvent source) {
+  /**
+   * One committed record of the hash topic: a result, or a tombstone with its source.
+   *
+   * @param recheck 0 for an event's own result; from 1, the later look at an uncertain answer that
+   *     wrote it (header {@code hashstream.recheck}), which repeats the event's source
+   */
+  public record Entry(String key, @Nullable HashResult value, SourceEvent source, int recheck) {
     public boolean tombstone() {
       return value == null;
     }
@@ -53,7 +58,7 @@ public final class HashTable implements AutoCloseable {
               ? value.getSource()
               : SourceHeaders.read(record.headers())
                   .orElseThrow(() -> new AssertionError("a tombstone without source headers"));
-      entries.add(new Entry(record.key(), value, source));
+      entries.add(new Entry(record.key(), value, source, SourceHeaders.recheck(record.headers())));
     }
     return List.copyOf(entries);
   }

@@ -92,6 +92,10 @@ public final class Tables {
   private static Map<String, List<Long>> answered(List<HashTable.Entry> entries) {
     Map<String, List<Long>> answered = new HashMap<>();
     for (HashTable.Entry entry : entries) {
+      if (entry.recheck() > 0) {
+        // A later look at an uncertain answer repeats its event's source: not another answer.
+        continue;
+      }
       answered.computeIfAbsent(entry.key(), k -> new java.util.ArrayList<>()).add(entry.source().getOffset());
     }
     return answered;

@@ -47,9 +47,10 @@ class VisibilityIT {
     String[] topics = Tables.freshTopics(cluster, 1);
     Path root = Files.createDirectories(temp.resolve("current"));
     Files.writeString(root.resolve("a.txt"), "first tree");
-    try (ConsumerRunner consumer = new ConsumerRunner(settings(cluster, topics, root));
-        HashTable table = new HashTable(cluster, topics[1]);
-        EventWriter events = new EventWriter(cluster, topics[0])) {
+    try (Running running = Running.start(cluster, topics, root)) {
+      ConsumerRunner consumer = running.consumer();
+      HashTable table = running.table();
+      EventWriter events = running.events();
       events.send("v", root, "a.txt", ChangeKind.CREATED);
       await().atMost(DEADLINE).until(() -> digestOf(table, "v/a.txt") != null);
 
@@ -63,6 +64,35 @@ class VisibilityIT {
       await().atMost(DEADLINE).untilAsserted(() -> assertThat(digestOf(table, "v/a.txt")).isEqualTo(expected));
       assertThat(statusOf(table, "v/a.txt")).isEqualTo(HashStatus.HASHED);
       assertThat(consumer.failure()).isNull();
+    }
+  }
+
+  /**
+   * A file this host sees only after its event was answered UNSTABLE is looked at again while the
+   * consumer runs, and its digest written without another event.
+   */
+  @Test
+  void anUncertainAnswerIsLookedAtAgainWhileRunning(TestCluster cluster) throws Exception {
+    Path staging = Files.createDirectories(temp.resolve("elsewhere"));
+    Files.writeString(staging.resolve("late.txt"), "written on the producer's host first");
+    Path root = Files.createDirectories(temp.resolve("root"));
+    Files.writeString(root.resolve("seen.txt"), "the root shows its tree");
+    try (Running running = Running.start(cluster, Tables.freshTopics(cluster, 1), root)) {
+      HashTable table = running.table();
+      EventWriter events = running.events();
+      events.send("v", root, "seen.txt", ChangeKind.CREATED);
+      events.send("v/late.txt", event(events, staging, "late.txt"));
+      await().atMost(DEADLINE).until(() -> statusOf(table, "v/late.txt") == HashStatus.UNSTABLE);
+      long offset = latest(table, "v/late.txt").source().getOffset();
+
+      // It reaches this host after the answer: nothing tells the consumer but its own later look.
+      Files.move(staging.resolve("late.txt"), root.resolve("late.txt"));
+      byte[] expected = Tables.sha256(root.resolve("late.txt"));
+      await().atMost(DEADLINE).untilAsserted(() -> assertThat(digestOf(table, "v/late.txt")).isEqualTo(expected));
+      HashTable.Entry look = latest(table, "v/late.txt");
+      assertThat(look.recheck()).as("written by a later look").isPositive();
+      assertThat(look.source().getOffset()).as("the source of the event it answers").isEqualTo(offset);
+      assertThat(running.consumer().count("hashstream.consumer.rechecks")).isPositive();
     }
   }
 
@@ -86,9 +116,10 @@ class VisibilityIT {
       }
       volume.unmount();
 
-      try (ConsumerRunner consumer = new ConsumerRunner(settings(cluster, topics, mountpoint));
-          HashTable table = new HashTable(cluster, topics[1]);
-          EventWriter events = new EventWriter(cluster, topics[0])) {
+      try (Running running = Running.start(cluster, topics, mountpoint)) {
+        ConsumerRunner consumer = running.consumer();
+        HashTable table = running.table();
+        EventWriter events = running.events();
         sendAndAwaitHeld(events, seen, consumer, "empty");
         assertThat(consumer.count("hashstream.consumer.events.held.for.root")).isPositive();
         assertThat(table.poll()).as("nothing is answered for a root that shows nothing").isEmpty();
@@ -115,9 +146,10 @@ class VisibilityIT {
     Path mountpoint = Files.createDirectories(temp.resolve("mnt"));
     String[] topics = Tables.freshTopics(cluster, 3);
     try (LoopVolume volume = volumeWithFiles(mountpoint)) {
-      try (ConsumerRunner consumer = new ConsumerRunner(settings(cluster, topics, mountpoint));
-          HashTable table = new HashTable(cluster, topics[1]);
-          EventWriter events = new EventWriter(cluster, topics[0])) {
+      try (Running running = Running.start(cluster, topics, mountpoint)) {
+        ConsumerRunner consumer = running.consumer();
+        HashTable table = running.table();
+        EventWriter events = running.events();
         List<FileChangeEvent> later = new ArrayList<>();
         for (String name : FILES) {
           events.send("v", mountpoint, name, ChangeKind.CREATED);
@@ -136,6 +168,23 @@ class VisibilityIT {
         assertThat(table.poll()).extracting(entry -> status(entry.value())).containsOnly(HashStatus.HASHED);
         assertThat(snapshot(table)).isEqualTo(before);
         await().atMost(DEADLINE).until(() -> consumer.health().status() == ConsumerHealth.Status.READY);
+      }
+    }
+  }
+
+  /** A consumer of root {@code v} with a reader of its table and a writer of events. */
+  private record Running(ConsumerRunner consumer, HashTable table, EventWriter events) implements AutoCloseable {
+    static Running start(TestCluster cluster, String[] topics, Path root) {
+      return new Running(
+          new ConsumerRunner(settings(cluster, topics, root)),
+          new HashTable(cluster, topics[1]),
+          new EventWriter(cluster, topics[0]));
+    }
+
+    @Override
+    public void close() {
+      try (consumer; table; events) {
+        // Each closed, in reverse order, even if one fails.
       }
     }
   }
@@ -216,6 +265,13 @@ class VisibilityIT {
     HashResult value = entry == null ? null : entry.value();
     ByteBuffer digest = value == null ? null : value.getDigest();
     return digest == null ? null : Tables.bytes(digest);
+  }
+
+  private static HashTable.Entry latest(HashTable table, String key) {
+    table.poll();
+    HashTable.Entry entry = table.latest().get(key);
+    assertThat(entry).as(key).isNotNull();
+    return java.util.Objects.requireNonNull(entry);
   }
 
   private static @Nullable HashStatus statusOf(HashTable table, String key) {

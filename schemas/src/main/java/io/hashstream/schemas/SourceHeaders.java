@@ -27,7 +27,20 @@ public final class SourceHeaders {
   /** The offset of the source event, in decimal. */
   public static final String OFFSET = "hashstream.source.offset";
 
+  /**
+   * On a result written by a later look at an event's file, not by the event itself (a file that
+   * was {@code UNSTABLE} when its event was hashed, looked at again while the consumer runs): which
+   * look it was, in decimal from 1. Such a result repeats the source of the event's own result.
+   */
+  public static final String RECHECK = "hashstream.recheck";
+
   private SourceHeaders() {}
+
+  /** Which later look wrote a result ({@link #RECHECK}), or 0 for the event's own result. */
+  public static int recheck(Headers headers) {
+    String value = last(headers, RECHECK);
+    return value == null ? 0 : Integer.parseInt(value);
+  }
 
   /** New headers naming {@code source}. */
   public static Headers of(SourceEvent source) {

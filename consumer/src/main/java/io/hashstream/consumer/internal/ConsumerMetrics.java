@@ -138,6 +138,16 @@ public final class ConsumerMetrics {
         .increment();
   }
 
+  /** A later look at an uncertain answer: settled, uncertain (looked at again), or stands. */
+  void recheck(String outcome) {
+    Counter.builder("hashstream.consumer.rechecks")
+        .description("Later looks at files whose answer was UNSTABLE, by what they found")
+        .tag("outcome", outcome)
+        .tags(tags)
+        .register(registry)
+        .increment();
+  }
+
   void heldForRoot() {
     heldForRoot.increment();
   }

@@ -32,6 +32,7 @@ final class HashTask implements PendingRecord {
   /** Whose partition this task belongs to: a completion for a partition no longer held is dropped. */
   private final PartitionWork owner;
   private final AtomicReference<State> state;
+  private final int look;
   /** Written by the hashing thread before DONE is set, read by the poll thread after it saw DONE. */
   private volatile @Nullable HashOutcome outcome;
   private volatile long hashNanos;
@@ -45,12 +46,34 @@ final class HashTask implements PendingRecord {
       LiveRoot root,
       PartitionWork owner,
       State initial) {
+    this(record, event, key, root, owner, initial, 0);
+  }
+
+  private HashTask(
+      ConsumerRecord<byte[], byte[]> record,
+      FileChangeEvent event,
+      FileKey key,
+      LiveRoot root,
+      PartitionWork owner,
+      State initial,
+      int look) {
     this.record = record;
     this.event = event;
     this.key = key;
     this.root = root;
     this.owner = owner;
     this.state = new AtomicReference<>(initial);
+    this.look = look;
+  }
+
+  /** Another look at this task's file, the {@code look}th, ready for the hashing threads. */
+  HashTask lookAgain(int look) {
+    return new HashTask(record, event, key, root, owner, State.SUBMITTED, look);
+  }
+
+  /** 0 for the hash of its event; from 1, which later look at an uncertain answer ({@link Rechecks}). */
+  int look() {
+    return look;
   }
 
   ConsumerRecord<byte[], byte[]> record() {

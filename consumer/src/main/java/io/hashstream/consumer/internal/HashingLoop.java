@@ -5,6 +5,7 @@ import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.ConsumerStoppedException;
 import io.hashstream.consumer.internal.nativeio.FileOpener;
 import io.hashstream.schemas.FileKey;
+import io.hashstream.schemas.SourceHeaders;
 import io.hashstream.schemas.avro.FileChangeEvent;
 import io.hashstream.schemas.avro.HashResult;
 import io.hashstream.schemas.serde.AvroSerializer;
@@ -85,6 +86,8 @@ public final class HashingLoop implements AutoCloseable {
   /** Tasks the hashing threads finished, for the poll thread. */
   private final BlockingQueue<HashTask> completions = new LinkedBlockingQueue<>();
   private final HashWorkers workers;
+  /** Poll thread only: uncertain answers looked at again. */
+  private final Rechecks rechecks;
   /** Poll thread only: the assigned partitions' uncommitted records. */
   private final Map<TopicPartition, PartitionWork> works = new HashMap<>();
   private final RateLimitedLog unknownRoots = new RateLimitedLog(LOG, Duration.ofMinutes(1));
@@ -122,6 +125,7 @@ public final class HashingLoop implements AutoCloseable {
     this.decoder = new EventDecoder(KafkaMaps.serde(settings));
     this.results = new ResultRecords(settings.hashesTopic(), settings.instanceId(), Clock.systemUTC());
     this.clientMetrics = metrics.bindClient(consumer);
+    this.rechecks = new Rechecks(metrics);
     this.workers =
         new HashWorkers(
             settings.hashingThreads(),
@@ -259,6 +263,7 @@ public final class HashingLoop implements AutoCloseable {
       throw e;
     }
     dispatch(records);
+    rechecks.submitDue(System.nanoTime(), workers::submit);
     if (records.isEmpty() && inFlight) {
       HashTask finished = completions.poll(COMPLETION_WAIT.toNanos(), TimeUnit.NANOSECONDS);
       if (finished != null) {
@@ -352,6 +357,7 @@ public final class HashingLoop implements AutoCloseable {
   private boolean takeEvent(
       PartitionWork work, ConsumerRecord<byte[], byte[]> record, FileChangeEvent event, FileKey key) {
     LiveRoot root = roots.get(key.root());
+    rechecks.drop(key.key());
     if (root != null) {
       work.hash(new HashTask(record, event, key, root, work, HashTask.State.WAITING), workers::submit);
       return true;
@@ -382,6 +388,10 @@ public final class HashingLoop implements AutoCloseable {
 
   /** A finished task: the next event of its key may be hashed now. */
   private void completed(HashTask task) {
+    if (task.look() > 0) {
+      rechecks.completed(task, System.nanoTime());
+      return;
+    }
     PartitionWork work = works.get(task.owner().partition());
     if (work == task.owner()) {
       work.completed(task, workers::submit);
@@ -436,22 +446,55 @@ public final class HashingLoop implements AutoCloseable {
         }
         HashOutcome outcome = task.outcome();
         metrics.outcome(outcome, task.hashNanos());
-        ConsumerRecord<byte[], byte[]> source = task.record();
         if (outcome instanceof HashOutcome.Refused refused) {
           yield deadLetter(
-              source,
+              task.record(),
               DeadLetters.Reason.UNSAFE_PATH,
               "refused the path " + task.key() + ": " + refused.reason());
         }
-        ResultRecords.Source from =
-            new ResultRecords.Source(
-                task.event().getEventId(), source.topic(), source.partition(), source.offset());
-        // Only a refused path has no result, and it was dead-lettered above.
-        yield new Output.Result(
-            results.of(task.key(), from, outcome)
-                .orElseThrow(() -> new IllegalStateException("no result for " + outcome)));
+        if (Rechecks.uncertain(outcome)) {
+          rechecks.schedule(task, System.nanoTime());
+        } else {
+          rechecks.drop(task.key().key());
+        }
+        yield new Output.Result(resultOf(task));
       }
     };
+  }
+
+  /** The result of a finished task that is not a refused path: its own event's, or a later look's. */
+  private ProducerRecord<String, HashResult> resultOf(HashTask task) {
+    HashOutcome outcome = task.outcome();
+    ConsumerRecord<byte[], byte[]> source = task.record();
+    ResultRecords.Source from =
+        new ResultRecords.Source(task.event().getEventId(), source.topic(), source.partition(), source.offset());
+    // Only a refused path has no result, and callers dead-letter or drop it first.
+    ProducerRecord<String, HashResult> result =
+        results.of(task.key(), from, outcome).orElseThrow(() -> new IllegalStateException("no result for " + outcome));
+    if (task.look() > 0) {
+      result.headers().add(SourceHeaders.RECHECK, Integer.toString(task.look()).getBytes(StandardCharsets.UTF_8));
+    }
+    return result;
+  }
+
+  /**
+   * Where {@code work}'s partition stands for a transaction that carries no answer of its own (a
+   * later look's result): after its ready answers, at its first pending record, or where it is read.
+   */
+  private OptionalLong restingOffset(PartitionWork work) {
+    OptionalLong ready = work.commitOffset();
+    if (ready.isPresent()) {
+      return ready;
+    }
+    OptionalLong pending = work.firstPendingOffset();
+    if (pending.isPresent()) {
+      return pending;
+    }
+    try {
+      return OptionalLong.of(consumer.position(work.partition(), Duration.ofMillis(100)));
+    } catch (TimeoutException e) {
+      return OptionalLong.empty();
+    }
   }
 
   /** A record that will never be processed: copied to the dead-letter topic with the offsets. */
@@ -478,7 +521,7 @@ public final class HashingLoop implements AutoCloseable {
   }
 
   private int readyCount() {
-    int count = 0;
+    int count = rechecks.foundCount();
     for (PartitionWork work : works.values()) {
       count += work.readyCount();
     }
@@ -517,9 +560,23 @@ public final class HashingLoop implements AutoCloseable {
   private void commit() throws InterruptedException {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     List<ProducerRecord<byte[], byte[]>> sends = new ArrayList<>();
+    List<Rechecks.Found> looks = new ArrayList<>();
     int answered = 0;
     int resultCount = 0;
     try {
+      // First: an answer of the same transaction for a newer event of the key must win.
+      for (Rechecks.Found look : rechecks.found()) {
+        PartitionWork work = works.get(look.partition());
+        OptionalLong resting = work == null ? OptionalLong.empty() : restingOffset(work);
+        if (resting.isEmpty()) {
+          continue;
+        }
+        // With the partition's offset, so a zombie instance is fenced (KIP-447) like any other.
+        offsets.putIfAbsent(look.partition(), new OffsetAndMetadata(resting.getAsLong()));
+        sends.add(serialized(resultOf(look.look())));
+        looks.add(look);
+        resultCount++;
+      }
       for (PartitionWork work : works.values()) {
         OptionalLong offset = work.commitOffset();
         if (offset.isEmpty()) {
@@ -555,6 +612,7 @@ public final class HashingLoop implements AutoCloseable {
       return;
     }
     works.values().forEach(PartitionWork::committed);
+    rechecks.committed(looks);
     lastCommitNanos = System.nanoTime();
     metrics.committed(resultCount, answered, lastCommitNanos - started);
     backoff.reset();
@@ -709,6 +767,7 @@ public final class HashingLoop implements AutoCloseable {
     }
 
     private void forget(Collection<TopicPartition> partitions) {
+      rechecks.forget(partitions);
       for (TopicPartition partition : partitions) {
         PartitionWork work = works.remove(partition);
         if (work != null) {

@@ -142,6 +142,11 @@ final class PartitionWork {
     return ready.isEmpty() ? OptionalLong.empty() : OptionalLong.of(commitOffset);
   }
 
+  /** The offset of the oldest record still pending, if any. */
+  OptionalLong firstPendingOffset() {
+    return pending.isEmpty() ? OptionalLong.empty() : OptionalLong.of(pending.getFirst().offset());
+  }
+
   /** The ready answers were committed. */
   void committed() {
     ready.clear();
