@@ -3,6 +3,7 @@ package io.hashstream.cli;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
+import io.hashstream.testsupport.TestCluster;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
@@ -34,6 +35,22 @@ final class LauncherProcess implements AutoCloseable {
         .daemon()
         .name("launcher-stdout-" + process.pid())
         .start(this::collectStdout);
+  }
+
+  /**
+   * The arguments of {@code command} with {@code args}, then the connection to {@code cluster} and
+   * the events and hash topics {@code topics} (as {@code Tables.freshTopics} names them).
+   */
+  static String[] arguments(TestCluster cluster, String[] topics, String command, String... args) {
+    List<String> all = new ArrayList<>(List.of(command));
+    all.addAll(List.of(args));
+    all.addAll(
+        List.of(
+            "--bootstrap-servers", cluster.bootstrapServers(),
+            "--schema-registry", cluster.schemaRegistryUrl(),
+            "--events-topic", topics[0],
+            "--hashes-topic", topics[1]));
+    return all.toArray(String[]::new);
   }
 
   static LauncherProcess start(Path workDirectory, String... args) throws IOException {

@@ -55,22 +55,16 @@ class PipelineEndToEndIT {
     Process mkfifo = new ProcessBuilder("mkfifo", tree.resolve("pipe").toString()).start();
     assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-    String[] cluster_ = {
-      "--bootstrap-servers", cluster.bootstrapServers(),
-      "--schema-registry", cluster.schemaRegistryUrl(),
-      "--events-topic", topics[0],
-      "--hashes-topic", topics[1]
-    };
     try (LauncherProcess producer =
             LauncherProcess.start(
                 work,
-                concat(cluster_, "producer", "--root", "t=" + tree, "--producer-id", "e2e", "--settle", "200ms"));
+                LauncherProcess.arguments(cluster, topics, "producer", "--root", "t=" + tree, "--producer-id", "e2e", "--settle", "200ms"));
         LauncherProcess first =
             LauncherProcess.start(
-                work, concat(cluster_, "consumer", "--root", "t=" + tree, "--instance-id", "e2e-1", "--group", "e2e-" + topics[1]));
+                work, LauncherProcess.arguments(cluster, topics, "consumer", "--root", "t=" + tree, "--instance-id", "e2e-1", "--group", "e2e-" + topics[1]));
         LauncherProcess second =
             LauncherProcess.start(
-                work, concat(cluster_, "consumer", "--root", "t=" + tree, "--instance-id", "e2e-2", "--group", "e2e-" + topics[1]));
+                work, LauncherProcess.arguments(cluster, topics, "consumer", "--root", "t=" + tree, "--instance-id", "e2e-2", "--group", "e2e-" + topics[1]));
         HashTable table = new HashTable(cluster, topics[1])) {
       await().atMost(DEADLINE).until(() -> table.poll().size() >= 11);
 
@@ -138,7 +132,4 @@ class PipelineEndToEndIT {
     return java.util.HexFormat.of().formatHex(bytes);
   }
 
-  private static String[] concat(String[] cluster, String command, String... args) {
-    return Stream.of(new String[] {command}, args, cluster).flatMap(java.util.Arrays::stream).toArray(String[]::new);
-  }
 }

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,14 +39,7 @@ class UnreadableFileIT {
 
   @Test
   void aFileTheConsumerMayNotReadIsUnreadableWithTheReason(TestCluster cluster) throws Exception {
-    assumeThat(System.getProperty("os.name")).isEqualTo("Linux");
-    List<String> wrapper = new ArrayList<>();
-    if ((int) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0) {
-      Path setpriv = Path.of("/usr/bin/setpriv");
-      assumeThat(Files.isExecutable(setpriv)).as("setpriv (util-linux) is installed").isTrue();
-      wrapper.addAll(
-          List.of(setpriv.toString(), "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
-    }
+    List<String> wrapper = asNobody();
     Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
     Path root = Files.createDirectories(temp.resolve("root"));
     Path work = Files.createDirectories(temp.resolve("work"));
@@ -96,6 +90,73 @@ class UnreadableFileIT {
       assertThat(consumer.process().isAlive()).isTrue();
     }
   }
+
+  /**
+   * A {@code chmod} changes the status change time, so the producer publishes it; the consumer,
+   * which could not read the file before, hashes it now, without a restart of either.
+   */
+  @Test
+  void aFileMadeReadableIsHashedWithoutARestart(TestCluster cluster) throws Exception {
+    List<String> wrapper = asNobody();
+    Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path root = Files.createDirectories(temp.resolve("root"));
+    Files.writeString(root.resolve("secret.txt"), "readable later");
+    Files.setPosixFilePermissions(root.resolve("secret.txt"), PosixFilePermissions.fromString("---------"));
+    String[] topics = Tables.freshTopics(cluster, 1);
+    try (LauncherProcess producer =
+            LauncherProcess.start(
+                Files.createDirectories(temp.resolve("producer")), LauncherProcess.arguments(cluster, topics, "producer", "--root", "t=" + root, "--producer-id", "chmod", "--settle", "200ms"));
+        LauncherProcess consumer =
+            LauncherProcess.start(
+                Files.createDirectories(temp.resolve("consumer")),
+                wrapper,
+                List.of(),
+                LauncherProcess.arguments(cluster, topics, "consumer", "--root", "t=" + root, "--instance-id", "nobody", "--group", "chmod-" + topics[1]));
+        HashTable table = new HashTable(cluster, topics[1])) {
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .failFast(() -> alive(producer, consumer))
+          .until(() -> status(table, "t/secret.txt") == HashStatus.UNREADABLE);
+
+      Files.setPosixFilePermissions(root.resolve("secret.txt"), PosixFilePermissions.fromString("rw-r--r--"));
+      byte[] digest = Tables.sha256(root.resolve("secret.txt"));
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .failFast(() -> alive(producer, consumer))
+          .until(() -> status(table, "t/secret.txt") == HashStatus.HASHED);
+      HashResult result = value(table.latest(), "t/secret.txt");
+      assertThat(Tables.bytes(Objects.requireNonNull(result.getDigest()))).isEqualTo(digest);
+    }
+  }
+
+  /** The consumer as nobody when the build runs as root (root reads anything); skips where it cannot. */
+  private static List<String> asNobody() throws Exception {
+    assumeThat(System.getProperty("os.name")).isEqualTo("Linux");
+    List<String> wrapper = new ArrayList<>();
+    if ((int) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0) {
+      Path setpriv = Path.of("/usr/bin/setpriv");
+      assumeThat(Files.isExecutable(setpriv)).as("setpriv (util-linux) is installed").isTrue();
+      wrapper.addAll(
+          List.of(setpriv.toString(), "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+    }
+    return wrapper;
+  }
+
+  private static void alive(LauncherProcess... processes) {
+    for (LauncherProcess process : processes) {
+      if (!process.process().isAlive()) {
+        throw new AssertionError("a process exited: " + process.stderr());
+      }
+    }
+  }
+
+  private static @Nullable HashStatus status(HashTable table, String key) {
+    table.poll();
+    HashTable.Entry entry = table.latest().get(key);
+    HashResult value = entry == null ? null : entry.value();
+    return value == null ? null : value.getStatus();
+  }
+
 
   private static HashResult value(Map<String, HashTable.Entry> latest, String key) {
     HashTable.Entry entry = Objects.requireNonNull(latest.get(key), key);
