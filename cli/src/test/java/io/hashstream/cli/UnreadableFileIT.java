@@ -130,7 +130,7 @@ class UnreadableFileIT {
   }
 
   /** The consumer as nobody when the build runs as root (root reads anything); skips where it cannot. */
-  private static List<String> asNobody() throws Exception {
+  static List<String> asNobody() throws Exception {
     assumeThat(System.getProperty("os.name")).isEqualTo("Linux");
     List<String> wrapper = new ArrayList<>();
     if ((int) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0) {
