@@ -88,18 +88,29 @@ final class EventLog implements AutoCloseable {
     return latest;
   }
 
-  /** The paths whose last event says the file exists. */
+  /** The paths whose last event says the file exists, and their sizes (-1 where it has none). */
   Map<String, Long> existing() {
     Map<String, Long> sizes = new HashMap<>();
+    existingStats()
+        .forEach(
+            (path, stat) -> {
+              Long size = stat.size();
+              sizes.put(path, size == null ? -1L : size);
+            });
+    return sizes;
+  }
+
+  /** The paths whose last event says the file exists, and what that event says of the file. */
+  Map<String, Fixtures.FileStat> existingStats() {
+    Map<String, Fixtures.FileStat> stats = new HashMap<>();
     latest()
         .forEach(
             (path, event) -> {
               if (event.getKind() != ChangeKind.DELETED) {
-                Long size = event.getSize();
-                sizes.put(path, size == null ? -1L : size);
+                stats.put(path, Fixtures.FileStat.of(event));
               }
             });
-    return sizes;
+    return stats;
   }
 
   @Override
