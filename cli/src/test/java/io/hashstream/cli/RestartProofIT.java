@@ -206,12 +206,8 @@ class RestartProofIT {
                       "t/became-dir/inside.txt",
                       "t/dir-became-link"),
                   ChangeKind.FOUND));
-      // PRODUCT BUG (found by this test, issue 14 §3): the producer publishes these two MODIFIED,
-      // with the sizes and times of twin/a.txt and twin/sub/b.txt. Its Stat.lstat (NOFOLLOW_LINKS)
-      // keeps only the last name from being followed; the kernel still follows the link
-      // dir-became-link on the way, so the tracker's settle of the retired directory's files sees
-      // the link's target there. Expected: DELETED, as the consumer (which follows no link on the
-      // way) answers them with tombstones. This assertion fails until the producer is fixed.
+      // A directory replaced by a symbolic link: its files left the tree (DELETED), even where the
+      // link's target has files of the same names; no link is followed on the way.
       expected.putAll(
           once(List.of("t/became-dir", "t/dir-became-link/a.txt", "t/dir-became-link/sub/b.txt"), ChangeKind.DELETED));
       for (String name : NAMES) {

@@ -50,6 +50,36 @@ public final class Stat {
     }
   }
 
+  /**
+   * The state of {@code relative} under {@code root} as a file of the tree: like {@link #lstat},
+   * and null when a directory on the way is now a symbolic link (which the kernel would follow, and
+   * whose target's files are not the tree's; the scans never descend into one either).
+   *
+   * @throws IOException if the path exists but cannot be examined
+   */
+  public static @Nullable FileState lstatInTree(Path root, String relative) throws IOException {
+    Path file = relative.isEmpty() ? root : root.resolve(relative);
+    int slash = relative.lastIndexOf('/');
+    if (slash > 0) {
+      Path parent = root.resolve(relative.substring(0, slash));
+      Path realParent;
+      try {
+        realParent = parent.toRealPath();
+      } catch (NoSuchFileException | NotDirectoryException e) {
+        return null;
+      } catch (IOException e) {
+        if (Files.notExists(parent, LinkOption.NOFOLLOW_LINKS)) {
+          return null;
+        }
+        throw e;
+      }
+      if (!realParent.equals(root.toRealPath().resolve(relative.substring(0, slash)))) {
+        return null;
+      }
+    }
+    return lstat(file);
+  }
+
   private static FileState fromUnix(Map<String, Object> attributes) {
     int mode = attribute(attributes, "mode", Integer.class);
     FileType type =
