@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,18 @@ final class MetricsOptions {
 
     static Health ready() {
       return new Health(Status.READY, "");
+    }
+
+    /** Degraded while the producer holds roots (naming them and why), else ready. */
+    static Health ofProducer(Map<String, String> heldRoots) {
+      if (heldRoots.isEmpty()) {
+        return ready();
+      }
+      return new Health(
+          Status.DEGRADED,
+          heldRoots.entrySet().stream()
+              .map(held -> "root " + held.getKey() + " is held: " + held.getValue())
+              .collect(java.util.stream.Collectors.joining("; ")));
     }
   }
 

@@ -8,6 +8,7 @@ import io.hashstream.producer.Progress;
 import io.hashstream.producer.ProgressListener;
 import io.hashstream.producer.Timing;
 import io.hashstream.producer.WatchedRoot;
+import io.hashstream.runtime.RuntimeSettings;
 import io.hashstream.schemas.Topics;
 import java.io.Console;
 import java.io.PrintWriter;
@@ -126,6 +127,17 @@ final class ProducerCommand implements Callable<Integer> {
       description = "Do not exclude *.tmp, .*.swp and *~.")
   private boolean noDefaultExcludes;
 
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      defaultValue = "${env:HASHSTREAM_PRODUCER_STATE_DIR}",
+      description =
+          "Where this producer keeps what its next start must know: each root's directory and file"
+              + " system as seen while healthy, so a start on an empty mountpoint is not a mass delete"
+              + " (env HASHSTREAM_PRODUCER_STATE_DIR; default: producer/<producer id> in the data"
+              + " directory, $XDG_DATA_HOME/hashstream or ~/.local/share/hashstream).")
+  private @Nullable Path stateDir;
+
   @Spec private @Nullable CommandSpec spec;
 
   @Override
@@ -141,7 +153,7 @@ final class ProducerCommand implements Callable<Integer> {
       return fail(e);
     }
     ShutdownSignals.onSignal(producer::close);
-    metrics.serve(MetricsOptions.Health::ready);
+    metrics.serve(() -> MetricsOptions.Health.ofProducer(producer.heldRoots()));
     PrintWriter out = commandSpec().commandLine().getOut();
     out.println(
         "watching "
@@ -175,7 +187,9 @@ final class ProducerCommand implements Callable<Integer> {
       KafkaSettings kafka =
           KafkaSettings.of(cluster.bootstrapServers(), cluster.schemaRegistry())
               .withClientProperties(cluster.clientProperties());
-      return ProducerSettings.of(producerId(), watched, kafka)
+      String id = producerId();
+      return ProducerSettings.of(id, watched, kafka)
+          .withStateDirectory(stateDir != null ? stateDir : stateDirectory(RuntimeSettings.defaultDataDirectory(), id))
           .withTopics(eventsTopic, hashesTopic)
           .withPartitions(partitions)
           .withTiming(
@@ -186,6 +200,11 @@ final class ProducerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
     }
+  }
+
+  /** A producer's own state directory under a data directory. */
+  static Path stateDirectory(Path dataDirectory, String producerId) {
+    return dataDirectory.resolve("producer").resolve(producerId);
   }
 
   /** The globs that apply to {@code root}: those without a prefix, and those with {@code root=}. */

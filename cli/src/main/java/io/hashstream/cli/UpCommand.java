@@ -164,7 +164,8 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
           directories.entrySet().stream().map(e -> WatchedRoot.of(e.getKey(), e.getValue())).toList();
       ProducerSettings settings =
           ProducerSettings.of(
-              "up", watched, KafkaSettings.of(runtime.bootstrapServers(), runtime.schemaRegistryUrl()));
+                  "up", watched, KafkaSettings.of(runtime.bootstrapServers(), runtime.schemaRegistryUrl()))
+              .withStateDirectory(ProducerCommand.stateDirectory(runtime.settings().dataDirectory(), "up"));
       try {
         producer = FileProducer.start(settings, registry, ProgressListener.log());
       } catch (ProducerException e) {
@@ -199,9 +200,15 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
                   }));
     }
 
-    /** The least healthy consumer's answer: failing over degraded over ready. */
+    /** The least healthy answer of the consumers and the producer: failing over degraded over ready. */
     synchronized MetricsOptions.Health health() {
-      ConsumerHealth worst = ConsumerHealth.ready();
+      FileProducer started = producer;
+      MetricsOptions.Health ofProducer =
+          started == null ? MetricsOptions.Health.ready() : MetricsOptions.Health.ofProducer(started.heldRoots());
+      ConsumerHealth worst =
+          ofProducer.status() == MetricsOptions.Health.Status.READY
+              ? ConsumerHealth.ready()
+              : new ConsumerHealth(ConsumerHealth.Status.DEGRADED, ofProducer.reason());
       for (HashingConsumer consumer : consumers) {
         ConsumerHealth health = consumer.health();
         if (health.status().compareTo(worst.status()) > 0) {

@@ -84,12 +84,14 @@ final class LauncherProcess implements AutoCloseable {
     command.addAll(List.of(args));
     Files.createDirectories(workDirectory);
     Path stderr = Files.createTempFile(workDirectory, "launcher", ".err");
-    Process process =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(workDirectory.toFile())
             .redirectError(stderr.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-            .start();
+            .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    // The data directory (logs, a producer's state) of this test, not the user's.
+    builder.environment().put("XDG_DATA_HOME", workDirectory.toAbsolutePath().resolve("data").toString());
+    Process process = builder.start();
     return new LauncherProcess(process, stderr);
   }
 

@@ -7,6 +7,7 @@ import io.hashstream.producer.internal.Index;
 import io.hashstream.producer.internal.KafkaConfigs;
 import io.hashstream.producer.internal.ProducerMetrics;
 import io.hashstream.producer.internal.Publisher;
+import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
 import io.hashstream.producer.internal.Tracker;
 import io.hashstream.producer.internal.source.ChangeSource;
@@ -15,6 +16,7 @@ import io.hashstream.schemas.avro.FileChangeEvent;
 import io.hashstream.schemas.serde.AvroSerializer;
 import io.hashstream.schemas.serde.RegistryUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -55,6 +57,8 @@ public final class FileProducer implements AutoCloseable {
   private final AtomicLong scanEndNanos = new AtomicLong();
   private volatile boolean closed;
 
+  private final RootGuard guard;
+
   private FileProducer(
       ProducerSettings settings,
       ProducerMetrics metrics,
@@ -62,7 +66,9 @@ public final class FileProducer implements AutoCloseable {
       Tracker tracker,
       Publisher publisher,
       ChangeSource source,
+      RootGuard guard,
       int partitions) {
+    this.guard = guard;
     this.settings = settings;
     this.metrics = metrics;
     this.failures = failures;
@@ -114,9 +120,17 @@ public final class FileProducer implements AutoCloseable {
       throw new ProducerException("cannot create the Kafka producer: " + e.getMessage(), e);
     }
     ProducerMetrics metrics = new ProducerMetrics(registry);
+    RootGuard guard;
+    try {
+      guard = RootGuard.open(settings.stateDirectory(), metrics);
+    } catch (IOException e) {
+      kafka.close();
+      throw ProducerException.configuration(
+          "cannot use the state directory " + settings.stateDirectory() + ": " + e.getMessage());
+    }
     Failures failures = new Failures();
     Tracker tracker =
-        new Tracker(roots, indexes, settings.timing(), settings.maxInFlight(), metrics, failures);
+        new Tracker(roots, indexes, settings.timing(), settings.maxInFlight(), guard, metrics, failures);
     // The epoch: milliseconds since the Unix epoch at start (see the README).
     long epoch = System.currentTimeMillis();
     Publisher publisher =
@@ -127,10 +141,11 @@ public final class FileProducer implements AutoCloseable {
             tracker,
             new ChangeSource.Reconciliation(
                 settings.timing().reconcileInterval(), settings.timing().reconcileAfterBurst()),
+            guard,
             metrics,
             failures);
     FileProducer producer =
-        new FileProducer(settings, metrics, failures, tracker, publisher, source, partitions);
+        new FileProducer(settings, metrics, failures, tracker, publisher, source, guard, partitions);
     publisher.start();
     tracker.start(publisher, producer.reporter(listener));
     try {
@@ -240,6 +255,14 @@ public final class FileProducer implements AutoCloseable {
   /** The events topic's partition count (an existing topic's own). */
   public int eventsTopicPartitions() {
     return partitions;
+  }
+
+  /**
+   * The roots held now, each with why: not the tree they were (unmounted, not mounted yet, another
+   * volume) or missing. Nothing is published for them until they are back. Empty when none is.
+   */
+  public Map<String, String> heldRoots() {
+    return guard.heldRoots();
   }
 
   public ProducerSettings settings() {

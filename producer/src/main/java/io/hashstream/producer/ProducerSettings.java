@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the producer needs.
@@ -18,6 +19,8 @@ import java.util.Map;
  * @param maxInFlight at most this many events wait for Kafka's acknowledgement at once; changes
  *     beyond it stay coalesced in memory
  * @param kafka how to reach Kafka and the registry
+ * @param stateDirectory where the producer keeps what it must know at its next start (each root's
+ *     directory as seen while healthy), one directory per producer; null keeps it in memory only
  */
 public record ProducerSettings(
     String producerId,
@@ -27,7 +30,8 @@ public record ProducerSettings(
     int partitions,
     Timing timing,
     int maxInFlight,
-    KafkaSettings kafka) {
+    KafkaSettings kafka,
+    @Nullable Path stateDirectory) {
   public static final int DEFAULT_PARTITIONS = 12;
   public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
 
@@ -78,26 +82,33 @@ public record ProducerSettings(
         DEFAULT_PARTITIONS,
         Timing.DEFAULT,
         DEFAULT_MAX_IN_FLIGHT,
-        kafka);
+        kafka,
+        null);
   }
 
   public ProducerSettings withTopics(String events, String hashes) {
-    return new ProducerSettings(producerId, roots, events, hashes, partitions, timing, maxInFlight, kafka);
+    return new ProducerSettings(producerId, roots, events, hashes, partitions, timing, maxInFlight, kafka, stateDirectory);
   }
 
   public ProducerSettings withPartitions(int count) {
-    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, count, timing, maxInFlight, kafka);
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, count, timing, maxInFlight, kafka, stateDirectory);
   }
 
   public ProducerSettings withTiming(Timing value) {
-    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, value, maxInFlight, kafka);
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, value, maxInFlight, kafka, stateDirectory);
   }
 
   public ProducerSettings withMaxInFlight(int value) {
-    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, timing, value, kafka);
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, timing, value, kafka, stateDirectory);
+  }
+
+  /** Keeps the producer's state in {@code directory} (null: in memory only). */
+  public ProducerSettings withStateDirectory(@Nullable Path directory) {
+    return new ProducerSettings(
+        producerId, roots, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, directory);
   }
 
   public ProducerSettings withRoots(List<WatchedRoot> value) {
-    return new ProducerSettings(producerId, value, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka);
+    return new ProducerSettings(producerId, value, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, stateDirectory);
   }
 }

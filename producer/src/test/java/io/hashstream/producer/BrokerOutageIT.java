@@ -62,7 +62,8 @@ class BrokerOutageIT {
                           "delivery.timeout.ms", "6000",
                           "request.timeout.ms", "2000",
                           "linger.ms", "50",
-                          "reconnect.backoff.max.ms", "500")));
+                          "reconnect.backoff.max.ms", "500")),
+              settings.stateDirectory());
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (FileProducer producer = FileProducer.start(settings, registry)) {
         for (int i = 0; i < 300; i++) {

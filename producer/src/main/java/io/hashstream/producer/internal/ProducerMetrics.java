@@ -34,6 +34,7 @@ public final class ProducerMetrics {
   private final AtomicLong indexedFiles = new AtomicLong();
   private final AtomicLong publishedTotal = new AtomicLong();
   private final AtomicLong scannedTotal = new AtomicLong();
+  private final AtomicLong heldRoots = new AtomicLong();
 
   public ProducerMetrics(MeterRegistry registry) {
     changesDetected =
@@ -83,6 +84,9 @@ public final class ProducerMetrics {
         .register(registry);
     Gauge.builder(PREFIX + "inflight.events", inFlight, AtomicLong::get)
         .description("Events sent and not yet acknowledged")
+        .register(registry);
+    Gauge.builder(PREFIX + "roots.held", heldRoots, AtomicLong::get)
+        .description("Roots held because they are not the tree they were (unmounted, not mounted yet): nothing is published for them")
         .register(registry);
     Gauge.builder(PREFIX + "index.files", indexedFiles, AtomicLong::get)
         .description("Files in the in-memory index")
@@ -176,5 +180,9 @@ public final class ProducerMetrics {
 
   public long scannedFiles() {
     return scannedTotal.get();
+  }
+
+  void heldRoots(int count) {
+    heldRoots.set(count);
   }
 }

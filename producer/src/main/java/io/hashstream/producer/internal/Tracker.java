@@ -53,6 +53,7 @@ public final class Tracker implements ChangeSink {
   private final int maxInFlight;
   private final ProducerMetrics metrics;
   private final Failures failures;
+  private final RootGuard guard;
   private final LinkedBlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
   private final Set<PathRef> hinted = ConcurrentHashMap.newKeySet();
   private volatile @Nullable Outbox outbox;
@@ -85,8 +86,10 @@ public final class Tracker implements ChangeSink {
       Map<String, Index> indexes,
       Timing timing,
       int maxInFlight,
+      RootGuard guard,
       ProducerMetrics metrics,
       Failures failures) {
+    this.guard = guard;
     for (RootSpec root : roots) {
       this.roots.put(root.name(), root);
     }
@@ -211,8 +214,16 @@ public final class Tracker implements ChangeSink {
 
   private void handle(Message message, long now) {
     switch (message) {
-      case Message.Changed changed -> changed(changed.ref(), now);
-      case Message.DirectoryListed listed -> listed(listed, now);
+      case Message.Changed changed -> {
+        if (!guard.held(changed.ref().root())) {
+          changed(changed.ref(), now);
+        }
+      }
+      case Message.DirectoryListed listed -> {
+        if (!guard.held(listed.root())) {
+          listed(listed, now);
+        }
+      }
       case Message.Acknowledged ack -> acknowledged(ack.id(), now);
       case Message.Failed failure -> failed(failure.id(), failure.failure(), now);
     }
@@ -226,7 +237,7 @@ public final class Tracker implements ChangeSink {
     }
     FileState state;
     try {
-      state = Stat.lstat(root.resolve(ref.path()));
+      state = Stat.lstatInTree(root.directory(), ref.path());
     } catch (IOException e) {
       LOG.debug("cannot examine {}: {}; looking again later", ref.key(), e.toString());
       Pending existing = pending.get(ref);
@@ -407,10 +418,15 @@ public final class Tracker implements ChangeSink {
 
   /** Looks at a due path again: publishes it if it is quiet (or overdue) and differs. */
   private void settle(Pending entry, long now) {
+    if (guard.held(entry.ref.root())) {
+      // Seen before its root was held: the scan when it is back finds what is true then.
+      remove(entry);
+      return;
+    }
     RootSpec root = Objects.requireNonNull(roots.get(entry.ref.root()));
     FileState current;
     try {
-      current = Stat.lstat(root.resolve(entry.ref.path()));
+      current = Stat.lstatInTree(root.directory(), entry.ref.path());
     } catch (IOException e) {
       LOG.warn("cannot examine {}: {}; looking again in a moment", entry.ref.key(), e.toString());
       schedule(entry, now + settleNanos);
@@ -429,6 +445,11 @@ public final class Tracker implements ChangeSink {
     }
     entry.observed = current;
     if (matchesPublished(entry.ref, current)) {
+      remove(entry);
+      return;
+    }
+    if (current == null && !guard.confirm(root)) {
+      // The root went away between the look and now (an unmount): the file is away, not deleted.
       remove(entry);
       return;
     }

@@ -166,7 +166,7 @@ final class LinuxCalls {
 
   private LinuxCalls() {}
 
-  // Linking a C function is restricted: this is the one place hashstream does it, for the
+  // Linking a C function is restricted: the consumer does it here only (the producer in StatFs), for the
   // signatures above, and the JVMs pass --enable-native-access (checked in LinuxSupport first).
   @SuppressWarnings("restricted")
   private static MethodHandle handle(

@@ -2,6 +2,7 @@ package io.hashstream.producer.internal.source;
 
 import io.hashstream.producer.internal.Failures;
 import io.hashstream.producer.internal.ProducerMetrics;
+import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
 import java.time.Duration;
 import java.util.List;
@@ -23,9 +24,10 @@ public sealed interface ChangeSource extends AutoCloseable permits WatchServiceS
       List<RootSpec> roots,
       ChangeSink sink,
       Reconciliation reconciliation,
+      RootGuard guard,
       ProducerMetrics metrics,
       Failures failures) {
-    return new WatchServiceSource(roots, sink, reconciliation, metrics, failures);
+    return new WatchServiceSource(roots, sink, reconciliation, guard, metrics, failures);
   }
 
   /**

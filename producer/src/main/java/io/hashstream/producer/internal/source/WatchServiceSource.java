@@ -8,6 +8,7 @@ import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 import io.hashstream.producer.internal.Failures;
 import io.hashstream.producer.internal.FileState;
 import io.hashstream.producer.internal.ProducerMetrics;
+import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
 import io.hashstream.producer.internal.Stat;
 import io.hashstream.schemas.FileNames;
@@ -64,10 +65,13 @@ final class WatchServiceSource implements ChangeSource {
   private static final long IDLE_POLL_MILLIS = 100;
   private static final int MAX_KEYS_PER_TURN = 512;
   private static final int MAX_REPORTED_DIRECTORIES = 1000;
+  /** How often every root's identity is checked: a lazy unmount sends no event at all. */
+  private static final long ROOT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
   private final List<RootSpec> roots;
   private final ChangeSink sink;
   private final Reconciliation reconciliation;
+  private final RootGuard guard;
   private final ProducerMetrics metrics;
   private final Failures failures;
   private final AtomicBoolean reconcileRequested = new AtomicBoolean();
@@ -84,6 +88,7 @@ final class WatchServiceSource implements ChangeSource {
   private final Set<String> queuedShallow = new HashSet<>();
   private final Set<String> reportedNames = new HashSet<>();
   private long nextReconcileNanos;
+  private long nextRootCheckNanos;
   private long burstStartNanos;
   private long burstReconcileNanos;
   private long scanStartNanos;
@@ -93,11 +98,13 @@ final class WatchServiceSource implements ChangeSource {
       List<RootSpec> roots,
       ChangeSink sink,
       Reconciliation reconciliation,
+      RootGuard guard,
       ProducerMetrics metrics,
       Failures failures) {
     this.roots = List.copyOf(roots);
     this.sink = sink;
     this.reconciliation = reconciliation;
+    this.guard = guard;
     this.metrics = metrics;
     this.failures = failures;
   }
@@ -175,12 +182,14 @@ final class WatchServiceSource implements ChangeSource {
     WatchService service = service();
     scanStartNanos = System.nanoTime();
     nextReconcileNanos = scanStartNanos + reconciliation.interval().toNanos();
+    nextRootCheckNanos = scanStartNanos + ROOT_CHECK_NANOS;
     for (RootSpec root : roots) {
       enqueue(new ScanTask(root, "", true));
     }
     LOG.debug("watching {} root(s); initial scan started", roots.size());
     while (!stopping) {
       reconcileIfDue();
+      checkRootsIfDue();
       WatchKey key = work.isEmpty() ? service.poll(pollMillis(), TimeUnit.MILLISECONDS) : service.poll();
       for (int taken = 0; key != null && taken < MAX_KEYS_PER_TURN; taken++) {
         handle(key);
@@ -230,6 +239,37 @@ final class WatchServiceSource implements ChangeSource {
     for (RootSpec root : roots) {
       enqueue(new ScanTask(root, "", true));
     }
+  }
+
+  /** Every root's identity, every {@link #ROOT_CHECK_NANOS}: held ones stop, returning ones are scanned. */
+  private void checkRootsIfDue() {
+    long now = System.nanoTime();
+    if (now - nextRootCheckNanos < 0) {
+      return;
+    }
+    nextRootCheckNanos = now + ROOT_CHECK_NANOS;
+    for (RootSpec root : roots) {
+      checkRoot(root);
+    }
+  }
+
+  /** Checks a root: stops watching it while it is held, scans it all when it is back; true if held. */
+  private boolean checkRoot(RootSpec root) {
+    return switch (guard.check(root)) {
+      case HELD -> {
+        Watched top = tops.get(root.name());
+        if (top != null) {
+          // What is watched is the tree that went away (a lazy unmount keeps it alive).
+          retire(top);
+        }
+        yield true;
+      }
+      case RESUMED -> {
+        enqueue(new ScanTask(root, "", true));
+        yield false;
+      }
+      case HEALTHY -> false;
+    };
   }
 
   /** An overflow or a burst: schedule a reconciliation once events have been quiet a while. */
@@ -321,6 +361,10 @@ final class WatchServiceSource implements ChangeSource {
   /** A watched directory's key is no longer valid: the directory is gone or unmounted. */
   private void gone(Watched directory) {
     retire(directory);
+    if (checkRoot(directory.root)) {
+      // Its root is not the tree any more (unmounted): its files are not gone, they are away.
+      return;
+    }
     if (Files.isDirectory(directory.path, LinkOption.NOFOLLOW_LINKS)
         && directory.root.filter().acceptsDirectory(directory.relative)) {
       // Replaced by another directory of the same name: watch and scan the new one.
@@ -473,6 +517,10 @@ final class WatchServiceSource implements ChangeSource {
   private void scan(ScanTask task) {
     RootSpec root = task.root;
     String relative = task.relative;
+    if (relative.isEmpty() ? checkRoot(root) : guard.held(root.name())) {
+      // Nothing of a held root is listed: a listing of an empty mountpoint would be deletes.
+      return;
+    }
     Path directory = root.resolve(relative);
     Watched node = watch(root, relative);
     if (node == null && relative.isEmpty() && !Files.isDirectory(directory)) {

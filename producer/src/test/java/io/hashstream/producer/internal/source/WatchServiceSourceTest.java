@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.hashstream.producer.WatchedRoot;
 import io.hashstream.producer.internal.Failures;
 import io.hashstream.producer.internal.ProducerMetrics;
+import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
@@ -29,7 +30,9 @@ class WatchServiceSourceTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final Failures failures = new Failures();
   private final RecordingSink sink = new RecordingSink();
-  private ChangeSource source = ChangeSource.watchService(List.of(), sink, slow(), new ProducerMetrics(registry), failures);
+  private final ProducerMetrics metrics = new ProducerMetrics(registry);
+  private ChangeSource source = ChangeSource.watchService(List.of(), sink, slow(), RootGuard.inMemory(metrics), metrics, failures);
+
 
   private static ChangeSource.Reconciliation slow() {
     return new ChangeSource.Reconciliation(Duration.ofHours(1), Duration.ofHours(1));
@@ -38,7 +41,7 @@ class WatchServiceSourceTest {
   private void start() {
     source =
         ChangeSource.watchService(
-            List.of(RootSpec.of(WatchedRoot.of("r", root))), sink, slow(), new ProducerMetrics(registry), failures);
+            List.of(RootSpec.of(WatchedRoot.of("r", root))), sink, slow(), RootGuard.inMemory(metrics), metrics, failures);
     source.start();
     await().atMost(WAIT).until(source::initialScanDone);
   }
