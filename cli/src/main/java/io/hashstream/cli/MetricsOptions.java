@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
@@ -53,15 +54,18 @@ final class MetricsOptions {
       return new Health(Status.READY, "");
     }
 
-    /** Degraded while the producer holds roots (naming them and why), else ready. */
-    static Health ofProducer(Map<String, String> heldRoots) {
-      if (heldRoots.isEmpty()) {
+    /** Degraded while the producer holds roots or deletes (naming them and why), else ready. */
+    static Health ofProducer(Map<String, String> heldRoots, Map<String, Integer> heldDeletes) {
+      if (heldRoots.isEmpty() && heldDeletes.isEmpty()) {
         return ready();
       }
       return new Health(
           Status.DEGRADED,
-          heldRoots.entrySet().stream()
-              .map(held -> "root " + held.getKey() + " is held: " + held.getValue())
+          java.util.stream.Stream.concat(
+                  heldRoots.entrySet().stream().map(held -> "root " + held.getKey() + " is held: " + held.getValue()),
+                  heldDeletes.entrySet().stream()
+                      .map(held -> "root " + held.getKey() + ": " + held.getValue()
+                          + " deletes held (POST /roots/" + held.getKey() + "/confirm-deletes confirms them)"))
               .collect(java.util.stream.Collectors.joining("; ")));
     }
   }
@@ -72,6 +76,14 @@ final class MetricsOptions {
    * @throws UserErrors.UsageException if the port is taken
    */
   void serve(Supplier<Health> health) {
+    serve(health, null);
+  }
+
+  /**
+   * Like {@link #serve(Supplier)}, with {@code POST /roots/<root>/confirm-deletes} handed to {@code
+   * confirmDeletes}: accepted from this host (loopback) only, since it publishes deletes.
+   */
+  void serve(Supplier<Health> health, @Nullable Consumer<String> confirmDeletes) {
     Integer chosen = port;
     if (chosen == null) {
       return;
@@ -106,10 +118,34 @@ final class MetricsOptions {
                   + "}";
           respond(exchange, now.status() == Health.Status.FAILING ? 503 : 200, "application/json", body);
         });
+    if (confirmDeletes != null) {
+      server.createContext("/roots/", exchange -> confirm(exchange, confirmDeletes));
+    }
     server.setExecutor(null);
     server.start();
     LoggerFactory.getLogger(MetricsOptions.class)
         .info("metrics at http://0.0.0.0:{}/metrics, health at /health", chosen);
+  }
+
+  private static void confirm(HttpExchange exchange, Consumer<String> confirmDeletes) throws IOException {
+    String path = exchange.getRequestURI().getPath();
+    String suffix = "/confirm-deletes";
+    if (!path.endsWith(suffix) || path.length() <= "/roots/".length() + suffix.length()) {
+      respond(exchange, 404, "application/json", "{\"error\":\"POST /roots/<root>/confirm-deletes\"}");
+      return;
+    }
+    if (!exchange.getRequestMethod().equals("POST")) {
+      respond(exchange, 405, "application/json", "{\"error\":\"POST only\"}");
+      return;
+    }
+    if (!exchange.getRemoteAddress().getAddress().isLoopbackAddress()) {
+      respond(exchange, 403, "application/json", "{\"error\":\"from this host only\"}");
+      return;
+    }
+    String root = path.substring("/roots/".length(), path.length() - suffix.length());
+    confirmDeletes.accept(root);
+    LoggerFactory.getLogger(MetricsOptions.class).warn("the held deletes of root '{}' were confirmed over HTTP", root);
+    respond(exchange, 202, "application/json", "{\"confirmed\":" + quote(root) + "}");
   }
 
   private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {

@@ -138,6 +138,17 @@ final class ProducerCommand implements Callable<Integer> {
               + " directory, $XDG_DATA_HOME/hashstream or ~/.local/share/hashstream).")
   private @Nullable Path stateDir;
 
+  @Option(
+      names = "--delete-threshold",
+      paramLabel = "N",
+      defaultValue = "" + ProducerSettings.DEFAULT_DELETE_THRESHOLD,
+      description =
+          "Deletes that a scan or a vanished directory finds at once for a root are held, not"
+              + " published, when they are at least N and more than half of its files, until the"
+              + " files reappear or POST /roots/<root>/confirm-deletes on the metrics port (from"
+              + " this host) confirms them; 0 turns it off (default: ${DEFAULT-VALUE}).")
+  private int deleteThreshold = ProducerSettings.DEFAULT_DELETE_THRESHOLD;
+
   @Spec private @Nullable CommandSpec spec;
 
   @Override
@@ -153,7 +164,8 @@ final class ProducerCommand implements Callable<Integer> {
       return fail(e);
     }
     ShutdownSignals.onSignal(producer::close);
-    metrics.serve(() -> MetricsOptions.Health.ofProducer(producer.heldRoots()));
+    metrics.serve(
+        () -> MetricsOptions.Health.ofProducer(producer.heldRoots(), producer.heldDeletes()), producer::confirmDeletes);
     PrintWriter out = commandSpec().commandLine().getOut();
     out.println(
         "watching "
@@ -190,6 +202,7 @@ final class ProducerCommand implements Callable<Integer> {
       String id = producerId();
       return ProducerSettings.of(id, watched, kafka)
           .withStateDirectory(stateDir != null ? stateDir : stateDirectory(RuntimeSettings.defaultDataDirectory(), id))
+          .withDeleteThreshold(deleteThreshold)
           .withTopics(eventsTopic, hashesTopic)
           .withPartitions(partitions)
           .withTiming(

@@ -84,7 +84,7 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
     PrintWriter out = out();
     LocalRuntime runtime = runtimeOptions.start();
     Pipeline pipeline = new Pipeline(runtime, metrics.registry());
-    metrics.serve(pipeline::health);
+    metrics.serve(pipeline::health, pipeline::confirmDeletes);
     ShutdownSignals.onSignal(pipeline::stop);
     // Nothing of the pipeline works without its broker and registry: say so once, and stop.
     runtime.onServiceExit(line -> pipeline.fail(new UserErrors.FailedException(line)));
@@ -200,11 +200,21 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
                   }));
     }
 
+    /** The operator confirms the held deletes of {@code root}. */
+    synchronized void confirmDeletes(String root) {
+      FileProducer started = producer;
+      if (started != null) {
+        started.confirmDeletes(root);
+      }
+    }
+
     /** The least healthy answer of the consumers and the producer: failing over degraded over ready. */
     synchronized MetricsOptions.Health health() {
       FileProducer started = producer;
       MetricsOptions.Health ofProducer =
-          started == null ? MetricsOptions.Health.ready() : MetricsOptions.Health.ofProducer(started.heldRoots());
+          started == null
+              ? MetricsOptions.Health.ready()
+              : MetricsOptions.Health.ofProducer(started.heldRoots(), started.heldDeletes());
       ConsumerHealth worst =
           ofProducer.status() == MetricsOptions.Health.Status.READY
               ? ConsumerHealth.ready()

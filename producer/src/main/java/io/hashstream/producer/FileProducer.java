@@ -130,7 +130,8 @@ public final class FileProducer implements AutoCloseable {
     }
     Failures failures = new Failures();
     Tracker tracker =
-        new Tracker(roots, indexes, settings.timing(), settings.maxInFlight(), guard, metrics, failures);
+        new Tracker(
+            roots, indexes, settings.timing(), settings.maxInFlight(), guard, settings.deleteThreshold(), metrics, failures);
     // The epoch: milliseconds since the Unix epoch at start (see the README).
     long epoch = System.currentTimeMillis();
     Publisher publisher =
@@ -263,6 +264,22 @@ public final class FileProducer implements AutoCloseable {
    */
   public Map<String, String> heldRoots() {
     return guard.heldRoots();
+  }
+
+  /**
+   * Per root, the deletes held now: found at once by a scan or a vanished directory, at least the
+   * threshold and more than half of the root's files. Empty when none is.
+   */
+  public Map<String, Integer> heldDeletes() {
+    return tracker.heldDeletes();
+  }
+
+  /**
+   * Publishes the deletes held for {@code root} (each file checked again first): the operator says
+   * they are real (an {@code rm -rf} of most of the tree). Nothing else ever publishes them.
+   */
+  public void confirmDeletes(String root) {
+    tracker.confirmDeletes(root);
   }
 
   public ProducerSettings settings() {

@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * @param kafka how to reach Kafka and the registry
  * @param stateDirectory where the producer keeps what it must know at its next start (each root's
  *     directory as seen while healthy), one directory per producer; null keeps it in memory only
+ * @param deleteThreshold deletes that a scan or a directory's disappearance would publish at once
+ *     for a root are held when they are at least this many and more than half of its known files,
+ *     until the files reappear or {@link FileProducer#confirmDeletes} is called; 0 turns it off
  */
 public record ProducerSettings(
     String producerId,
@@ -31,9 +34,11 @@ public record ProducerSettings(
     Timing timing,
     int maxInFlight,
     KafkaSettings kafka,
-    @Nullable Path stateDirectory) {
+    @Nullable Path stateDirectory,
+    int deleteThreshold) {
   public static final int DEFAULT_PARTITIONS = 12;
   public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
+  public static final int DEFAULT_DELETE_THRESHOLD = 1_000;
 
   /**
    * @throws IllegalArgumentException with a one-line message naming what is wrong
@@ -67,6 +72,9 @@ public record ProducerSettings(
     if (partitions < 1) {
       throw new IllegalArgumentException("the partition count must be at least 1, not " + partitions);
     }
+    if (deleteThreshold < 0) {
+      throw new IllegalArgumentException("the delete threshold must be 0 (off) or more, not " + deleteThreshold);
+    }
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be at least 1, not " + maxInFlight);
     }
@@ -83,32 +91,39 @@ public record ProducerSettings(
         Timing.DEFAULT,
         DEFAULT_MAX_IN_FLIGHT,
         kafka,
-        null);
+        null,
+        DEFAULT_DELETE_THRESHOLD);
   }
 
   public ProducerSettings withTopics(String events, String hashes) {
-    return new ProducerSettings(producerId, roots, events, hashes, partitions, timing, maxInFlight, kafka, stateDirectory);
+    return new ProducerSettings(producerId, roots, events, hashes, partitions, timing, maxInFlight, kafka, stateDirectory, deleteThreshold);
   }
 
   public ProducerSettings withPartitions(int count) {
-    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, count, timing, maxInFlight, kafka, stateDirectory);
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, count, timing, maxInFlight, kafka, stateDirectory, deleteThreshold);
   }
 
   public ProducerSettings withTiming(Timing value) {
-    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, value, maxInFlight, kafka, stateDirectory);
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, value, maxInFlight, kafka, stateDirectory, deleteThreshold);
   }
 
   public ProducerSettings withMaxInFlight(int value) {
-    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, timing, value, kafka, stateDirectory);
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, timing, value, kafka, stateDirectory, deleteThreshold);
   }
 
   /** Keeps the producer's state in {@code directory} (null: in memory only). */
   public ProducerSettings withStateDirectory(@Nullable Path directory) {
     return new ProducerSettings(
-        producerId, roots, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, directory);
+        producerId, roots, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, directory, deleteThreshold);
+  }
+
+  /** Holds bulk deletes of at least {@code count} files (and more than half a root's); 0: never. */
+  public ProducerSettings withDeleteThreshold(int count) {
+    return new ProducerSettings(
+        producerId, roots, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, stateDirectory, count);
   }
 
   public ProducerSettings withRoots(List<WatchedRoot> value) {
-    return new ProducerSettings(producerId, value, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, stateDirectory);
+    return new ProducerSettings(producerId, value, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, stateDirectory, deleteThreshold);
   }
 }

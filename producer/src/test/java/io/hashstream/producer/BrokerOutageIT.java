@@ -63,7 +63,8 @@ class BrokerOutageIT {
                           "request.timeout.ms", "2000",
                           "linger.ms", "50",
                           "reconnect.backoff.max.ms", "500")),
-              settings.stateDirectory());
+              settings.stateDirectory(),
+              settings.deleteThreshold());
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (FileProducer producer = FileProducer.start(settings, registry)) {
         for (int i = 0; i < 300; i++) {

@@ -35,6 +35,7 @@ public final class ProducerMetrics {
   private final AtomicLong publishedTotal = new AtomicLong();
   private final AtomicLong scannedTotal = new AtomicLong();
   private final AtomicLong heldRoots = new AtomicLong();
+  private final AtomicLong heldDeletes = new AtomicLong();
 
   public ProducerMetrics(MeterRegistry registry) {
     changesDetected =
@@ -87,6 +88,9 @@ public final class ProducerMetrics {
         .register(registry);
     Gauge.builder(PREFIX + "roots.held", heldRoots, AtomicLong::get)
         .description("Roots held because they are not the tree they were (unmounted, not mounted yet): nothing is published for them")
+        .register(registry);
+    Gauge.builder(PREFIX + "deletes.held", heldDeletes, AtomicLong::get)
+        .description("Deletes found at once by a scan or a vanished directory, held above the threshold until confirmed")
         .register(registry);
     Gauge.builder(PREFIX + "index.files", indexedFiles, AtomicLong::get)
         .description("Files in the in-memory index")
@@ -180,6 +184,10 @@ public final class ProducerMetrics {
 
   public long scannedFiles() {
     return scannedTotal.get();
+  }
+
+  void heldDeletes(int count) {
+    heldDeletes.set(count);
   }
 
   void heldRoots(int count) {

@@ -54,6 +54,9 @@ public final class Tracker implements ChangeSink {
   private final ProducerMetrics metrics;
   private final Failures failures;
   private final RootGuard guard;
+  private final int deleteThreshold;
+  /** Written by the tracker thread only; read by {@link #heldDeletes}. */
+  private final Map<String, Integer> heldDeleteCounts = new ConcurrentHashMap<>();
   private final LinkedBlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
   private final Set<PathRef> hinted = ConcurrentHashMap.newKeySet();
   private volatile @Nullable Outbox outbox;
@@ -62,6 +65,8 @@ public final class Tracker implements ChangeSink {
   private @Nullable Thread thread;
 
   // Owned by the tracker thread.
+  /** Per root: deletes a scan or a vanished directory would publish, held above the threshold. */
+  private final Map<String, Set<PathRef>> heldDeletes = new HashMap<>();
   private final Map<PathRef, Pending> pending = new HashMap<>();
   private final PriorityQueue<Pending> timers =
       new PriorityQueue<>(Comparator.comparingLong(p -> p.checkAt));
@@ -87,9 +92,11 @@ public final class Tracker implements ChangeSink {
       Timing timing,
       int maxInFlight,
       RootGuard guard,
+      int deleteThreshold,
       ProducerMetrics metrics,
       Failures failures) {
     this.guard = guard;
+    this.deleteThreshold = deleteThreshold;
     for (RootSpec root : roots) {
       this.roots.put(root.name(), root);
     }
@@ -178,6 +185,21 @@ public final class Tracker implements ChangeSink {
     record Acknowledged(long id) implements Message {}
 
     record Failed(long id, Exception failure) implements Message {}
+
+    record ConfirmDeletes(String root) implements Message {}
+  }
+
+  /**
+   * The operator confirms the deletes held for {@code root}: they are published (each checked
+   * again first). Safe from any thread.
+   */
+  public void confirmDeletes(String root) {
+    inbox.add(new Message.ConfirmDeletes(root));
+  }
+
+  /** Per root with held deletes: how many, for {@code /health}. Safe from any thread. */
+  public Map<String, Integer> heldDeletes() {
+    return Map.copyOf(heldDeleteCounts);
   }
 
   // ---- the thread -------------------------------------------------------------------------------
@@ -226,6 +248,7 @@ public final class Tracker implements ChangeSink {
       }
       case Message.Acknowledged ack -> acknowledged(ack.id(), now);
       case Message.Failed failure -> failed(failure.id(), failure.failure(), now);
+      case Message.ConfirmDeletes confirm -> confirmDeletes(confirm.root(), now);
     }
   }
 
@@ -251,7 +274,9 @@ public final class Tracker implements ChangeSink {
     boolean directory = state != null && state.isDirectory();
     if (!directory && (index(ref.root()).isDirectory(ref.path()) || inFlightUnder.containsKey(ref))) {
       // A directory that is gone, moved out, or replaced by a file: retire its subtree.
-      retire(ref.root(), ref.path(), now);
+      List<PathRef> gone = new ArrayList<>();
+      retire(ref.root(), ref.path(), gone);
+      bulkDeletes(ref.root(), gone, Origin.WATCH, now);
     }
     observe(ref, state, Origin.WATCH, now);
   }
@@ -264,9 +289,10 @@ public final class Tracker implements ChangeSink {
       names.add(file.name());
       observe(new PathRef(root, RootSpec.child(listed.directory(), file.name())), file.state(), Origin.SCAN, now);
     }
+    List<PathRef> gone = new ArrayList<>();
     for (String name : index.fileNames(listed.directory())) {
       if (!names.contains(name)) {
-        observe(new PathRef(root, RootSpec.child(listed.directory(), name)), null, Origin.SCAN, now);
+        gone.add(new PathRef(root, RootSpec.child(listed.directory(), name)));
       }
     }
     Set<String> subdirectories = new HashSet<>(listed.subdirectories());
@@ -295,18 +321,95 @@ public final class Tracker implements ChangeSink {
           goneDirectories.add(rest.substring(0, slash));
         }
       }
-      for (PathRef gone : goneFiles) {
-        observe(gone, null, Origin.SCAN, now);
-      }
+      gone.addAll(goneFiles);
     }
     for (String name : goneDirectories) {
-      retire(root, RootSpec.child(directory, name), now);
+      retire(root, RootSpec.child(directory, name), gone);
+    }
+    bulkDeletes(root, gone, Origin.SCAN, now);
+  }
+
+  /**
+   * Deletes that a scan or a directory's disappearance found (not the kernel's one-by-one reports):
+   * observed, unless they and the deletes held already for the root reach the threshold and more
+   * than half of its known files. Those are held until the files reappear or the operator confirms
+   * them, never by waiting: an unmounted nested volume, or a root seen first already empty, is not
+   * a mass delete.
+   */
+  private void bulkDeletes(String root, List<PathRef> found, Origin origin, long now) {
+    // Deletes the kernel reported one by one (an rm -rf) are on their way already: not counted.
+    List<PathRef> gone = new ArrayList<>(found.size());
+    for (PathRef ref : found) {
+      Pending waiting = pending.get(ref);
+      InFlight sent = latestSent.get(ref);
+      if ((waiting == null || waiting.observed != null) && (sent == null || sent.state != null)) {
+        gone.add(ref);
+      }
+    }
+    if (gone.isEmpty()) {
+      return;
+    }
+    Set<PathRef> held = heldDeletes.get(root);
+    int count = gone.size() + (held == null ? 0 : held.size());
+    long known = index(root).size();
+    if (deleteThreshold > 0 && count >= deleteThreshold && 2L * count > known) {
+      Set<PathRef> holding = heldDeletes.computeIfAbsent(root, r -> new HashSet<>());
+      gone.forEach(ref -> {
+        Pending waiting = pending.get(ref);
+        if (waiting != null) {
+          remove(waiting);
+        }
+      });
+      holding.addAll(gone);
+      heldDeleteCounts.put(root, holding.size());
+      metrics.heldDeletes(heldDeleteCounts.values().stream().mapToInt(Integer::intValue).sum());
+      LOG.error(
+          "root '{}': {} files of its {} known are gone at once (a scan or a vanished directory): the deletes"
+              + " are held, not published, until the files reappear or you confirm them"
+              + " (POST /roots/{}/confirm-deletes on the metrics port)",
+          root,
+          holding.size(),
+          known,
+          root);
+      return;
+    }
+    for (PathRef ref : gone) {
+      observe(ref, null, origin, now);
     }
   }
 
-  /** Every file known under {@code directory} is gone (pending the usual settling). */
-  private void retire(String root, String directory, long now) {
-    List<PathRef> gone = new ArrayList<>();
+  private void confirmDeletes(String root, long now) {
+    Set<PathRef> held = heldDeletes.remove(root);
+    heldDeleteCounts.remove(root);
+    metrics.heldDeletes(heldDeleteCounts.values().stream().mapToInt(Integer::intValue).sum());
+    if (held == null) {
+      LOG.info("root '{}': no deletes are held; nothing to confirm", root);
+      return;
+    }
+    LOG.warn("root '{}': {} held deletes confirmed: publishing those whose files are still gone", root, held.size());
+    for (PathRef ref : held) {
+      observe(ref, null, Origin.SCAN, now);
+    }
+  }
+
+  /** A held delete whose file is seen again is not a delete any more. */
+  private void reappeared(PathRef ref) {
+    Set<PathRef> held = heldDeletes.get(ref.root());
+    if (held == null || !held.remove(ref)) {
+      return;
+    }
+    if (held.isEmpty()) {
+      heldDeletes.remove(ref.root());
+      heldDeleteCounts.remove(ref.root());
+      LOG.warn("root '{}': the files whose deletes were held are back; none is held now", ref.root());
+    } else {
+      heldDeleteCounts.put(ref.root(), held.size());
+    }
+    metrics.heldDeletes(heldDeleteCounts.values().stream().mapToInt(Integer::intValue).sum());
+  }
+
+  /** Adds every file known under {@code directory} to {@code gone}. */
+  private void retire(String root, String directory, List<PathRef> gone) {
     index(root).forEachUnder(directory, (path, entry) -> gone.add(new PathRef(root, path)));
     if (inFlightUnder.containsKey(new PathRef(root, directory))) {
       String prefix = directory + "/";
@@ -316,14 +419,14 @@ public final class Tracker implements ChangeSink {
         }
       }
     }
-    for (PathRef ref : gone) {
-      observe(ref, null, Origin.WATCH, now);
-    }
   }
 
   /** A state seen at a path: pending if it differs from what was published. */
   private void observe(PathRef ref, @Nullable FileState seen, Origin origin, long now) {
     FileState state = seen != null && seen.isDirectory() ? null : seen;
+    if (state != null) {
+      reappeared(ref);
+    }
     Pending existing = pending.get(ref);
     if (existing != null) {
       if (!Objects.equals(existing.observed, state)) {
