@@ -70,7 +70,9 @@ class BrokerOutageIT {
         for (int i = 0; i < 300; i++) {
           write(tree.resolve("before/f" + i), "before " + i);
         }
-        // Mid-burst: the broker goes away while changes keep coming.
+        // The first wave acknowledged (its deletes below must then be published), then the broker
+        // goes away while changes keep coming.
+        await().atMost(Duration.ofSeconds(60)).until(() -> producer.progress().published() >= 300);
         broker.close();
         LOG.info("broker stopped");
         for (int i = 0; i < 300; i++) {
