@@ -105,6 +105,30 @@ class ProducerIT {
     }
   }
 
+  /**
+   * The racy case: a file looked at within one tick of its last change is published once more, so
+   * a same-size rewrite in that tick is hashed; once only, even for a time that stays within the
+   * tick at every look (a modification time in the future).
+   */
+  @Test
+  void aFileLookedAtWithinATickOfItsLastChangeIsPublishedOnceMore(TestCluster cluster) throws Exception {
+    ProducerSettings settings = Fixtures.settings(cluster, "demo", tree);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (FileProducer producer = FileProducer.start(settings, registry);
+        EventLog log = new EventLog(cluster, settings.eventsTopic())) {
+      awaitIdle(producer);
+      Path file = write(tree.resolve("ahead.txt"), "stamped an hour ahead");
+      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().plusSeconds(3600)));
+      await().atMost(WAIT).until(() -> log.catchUp().size() >= 2);
+      awaitIdle(producer);
+      List<FileChangeEvent> events = log.catchUp();
+      assertThat(events).hasSize(2).extracting(FileChangeEvent::getPath).containsOnly("ahead.txt");
+      assertThat(events.get(1).getModified()).isEqualTo(events.get(0).getModified());
+      assertThat(events.get(1).getSize()).isEqualTo(events.get(0).getSize());
+      assertThat(registry.get("hashstream.producer.events.racy").counter().count()).isEqualTo(2);
+    }
+  }
+
   private static List<String> expectedChain() {
     List<String> paths = new java.util.ArrayList<>();
     for (int round = 0; round < 5; round++) {

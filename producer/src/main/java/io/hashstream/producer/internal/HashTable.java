@@ -145,7 +145,8 @@ public final class HashTable {
   /**
    * What a hash result says the producer published: compared by type, size and times only. Results
    * that are not a settled view of the file ({@code UNREADABLE}, {@code UNSTABLE}) are uncertain:
-   * each start publishes such a path once more.
+   * each start publishes such a path once more. So is a digest taken within one timestamp tick of
+   * the file's last change ({@link Racy}): a rewrite of the same size in that tick shows no change.
    */
   static IndexEntry entry(HashResult result) {
     Long size = result.getSize();
@@ -154,8 +155,12 @@ public final class HashTable {
     var changed = result.getStatusChanged();
     // Results written before statusChanged existed have none: compared without it, not republished.
     Long changedNanos = changed == null ? null : FileState.nanos(changed);
+    Long hashedAt = FileState.nanos(result.getHashedAt());
     return switch (result.getStatus()) {
-      case HASHED -> IndexEntry.recorded(FileType.REGULAR, size, nanos, changedNanos);
+      case HASHED ->
+          hashedAt != null && Racy.within(nanos, changedNanos, hashedAt)
+              ? IndexEntry.uncertain()
+              : IndexEntry.recorded(FileType.REGULAR, size, nanos, changedNanos);
       case NOT_REGULAR_FILE -> IndexEntry.recorded(type(result.getFileType()), size, nanos, changedNanos);
       // A file that could not be read may be readable now without any change the diff would see.
       case UNREADABLE, UNSTABLE, UNKNOWN -> IndexEntry.uncertain();

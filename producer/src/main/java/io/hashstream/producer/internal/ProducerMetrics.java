@@ -27,6 +27,7 @@ public final class ProducerMetrics {
   private final Counter filesScanned;
   private final Counter unpublishableNames;
   private final Counter watchFailures;
+  private final Counter racy;
   private final Timer publishLatency;
   private final AtomicLong watchedDirectories = new AtomicLong();
   private final AtomicLong pendingPaths = new AtomicLong();
@@ -72,6 +73,10 @@ public final class ProducerMetrics {
     watchFailures =
         Counter.builder(PREFIX + "watch.failures")
             .description("Directories that could not be watched (for example the inotify watch limit)")
+            .register(registry);
+    racy =
+        Counter.builder(PREFIX + "events.racy")
+            .description("Events of a file looked at within one timestamp tick of its last change: published once more")
             .register(registry);
     publishLatency =
         Timer.builder(PREFIX + "publish.latency")
@@ -184,6 +189,10 @@ public final class ProducerMetrics {
 
   public long scannedFiles() {
     return scannedTotal.get();
+  }
+
+  void racy() {
+    racy.increment();
   }
 
   void heldDeletes(int count) {

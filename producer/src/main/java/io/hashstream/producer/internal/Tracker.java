@@ -65,6 +65,8 @@ public final class Tracker implements ChangeSink {
   private @Nullable Thread thread;
 
   // Owned by the tracker thread.
+  /** Paths published once more because their last look was racy ({@link Racy}): not again. */
+  private final Set<PathRef> racyLooks = new HashSet<>();
   /** Per root: deletes a scan or a vanished directory would publish, held above the threshold. */
   private final Map<String, Set<PathRef>> heldDeletes = new HashMap<>();
   private final Map<PathRef, Pending> pending = new HashMap<>();
@@ -575,7 +577,8 @@ public final class Tracker implements ChangeSink {
     }
     remove(entry);
     long id = nextId++;
-    InFlight sent = new InFlight(entry.ref, state, kind, entry.firstAt);
+    InFlight sent =
+        new InFlight(entry.ref, state, kind, entry.firstAt, Math.multiplyExact(System.currentTimeMillis(), 1_000_000L));
     if (inFlight.isEmpty()) {
       waitingSinceNanos = now;
     }
@@ -605,8 +608,20 @@ public final class Tracker implements ChangeSink {
     FileState state = sent.state;
     if (state == null) {
       index.remove(sent.ref.path());
+    } else if (Racy.within(state.modifiedNanos(), state.changedNanos(), sent.sentAtWallNanos)) {
+      // Looked at within a tick of its last change: uncertain, so it is looked at (and published)
+      // once more now, and at the next start if that does not happen first.
+      index.put(sent.ref.path(), IndexEntry.uncertain());
+      metrics.racy();
+      // Once per change: a time in the future (a clock set wrong) stays within a tick at every look.
+      if (!racyLooks.add(sent.ref)) {
+        racyLooks.remove(sent.ref);
+      } else if (!latestSent.containsKey(sent.ref) && !pending.containsKey(sent.ref)) {
+        observe(sent.ref, state, Origin.WATCH, now);
+      }
     } else {
       index.put(sent.ref.path(), IndexEntry.published(state));
+      racyLooks.remove(sent.ref);
     }
     metrics.indexedFiles(indexedFiles());
     metrics.published(sent.kind, Duration.ofNanos(now - sent.firstAt));
@@ -730,6 +745,11 @@ public final class Tracker implements ChangeSink {
     }
   }
 
-  /** An event sent and not yet acknowledged. */
-  private record InFlight(PathRef ref, @Nullable FileState state, ChangeKind kind, long firstAt) {}
+  /**
+   * An event sent and not yet acknowledged.
+   *
+   * @param sentAtWallNanos when it was sent, on the wall clock (nanoseconds since the epoch)
+   */
+  private record InFlight(
+      PathRef ref, @Nullable FileState state, ChangeKind kind, long firstAt, long sentAtWallNanos) {}
 }

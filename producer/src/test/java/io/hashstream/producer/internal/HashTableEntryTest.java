@@ -31,7 +31,27 @@ class HashTableEntryTest {
     assertThat(entry.matches(ON_DISK)).isFalse();
   }
 
+  /**
+   * The racy case: a digest taken within one tick (10 ms here) of the file's last change may miss
+   * a rewrite of the same size in that tick; the next start publishes it again. Later, it is settled.
+   */
+  @Test
+  void aDigestTakenWithinATickOfTheLastChangeIsUncertain() {
+    HashResult racy = result(HashStatus.HASHED, MODIFIED, MODIFIED.plusMillis(3));
+    assertThat(HashTable.entry(racy).isUncertain()).isTrue();
+    HashResult later = result(HashStatus.HASHED, MODIFIED, MODIFIED.plusMillis(50));
+    assertThat(HashTable.entry(later).matches(ON_DISK)).isTrue();
+    // Whole seconds (a coarse mount): the tick is a second.
+    Instant second = Instant.parse("2026-11-01T10:00:00Z");
+    HashResult coarse = result(HashStatus.HASHED, second, second.plusMillis(500));
+    assertThat(HashTable.entry(coarse).isUncertain()).isTrue();
+  }
+
   private static HashResult result(HashStatus status) {
+    return result(status, MODIFIED, Instant.parse("2026-11-01T10:00:01Z"));
+  }
+
+  private static HashResult result(HashStatus status, Instant modified, Instant hashedAt) {
     return HashResult.newBuilder()
         .setRoot("r")
         .setPath("f")
@@ -39,10 +59,10 @@ class HashTableEntryTest {
         .setReason(status == HashStatus.HASHED ? null : "a reason")
         .setAlgorithm("SHA-256")
         .setSize(6L)
-        .setModified(MODIFIED)
+        .setModified(modified)
         .setSource(new SourceEvent(java.util.UUID.fromString("00000000-0000-4000-8000-000000000000"), "hashstream.events", 0, 0L))
         .setConsumerId("c")
-        .setHashedAt(Instant.parse("2026-11-01T10:00:01Z"))
+        .setHashedAt(hashedAt)
         .build();
   }
 }
