@@ -13,6 +13,7 @@ import io.hashstream.producer.internal.Outgoing;
 import io.hashstream.producer.internal.PathRef;
 import io.hashstream.producer.internal.ProducerMetrics;
 import io.hashstream.producer.internal.Publisher;
+import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
 import io.hashstream.producer.internal.Tracker;
 import io.hashstream.schemas.avro.ChangeKind;
@@ -89,13 +90,16 @@ final class PublishBench {
       CountingProducer kafka =
           new CountingProducer(KafkaConfigs.producer(settings), serializer, window, done, failed);
       Failures failures = new Failures();
+      ProducerMetrics metrics = new ProducerMetrics(new SimpleMeterRegistry());
       Tracker tracker =
           new Tracker(
               List.of(RootSpec.of(root)),
               Map.of(),
               Timing.DEFAULT,
               settings.maxInFlight(),
-              new ProducerMetrics(new SimpleMeterRegistry()),
+              RootGuard.inMemory(metrics),
+              settings.deleteThreshold(),
+              metrics,
               failures);
       Publisher publisher = new Publisher(kafka, topic, settings.producerId(), epoch, tracker, failures);
       publisher.start();
