@@ -262,7 +262,7 @@ public final class Tracker implements ChangeSink {
     }
     FileState state;
     try {
-      state = Stat.lstatInTree(root.directory(), ref.path());
+      state = Stat.lstat(root.resolve(ref.path()));
     } catch (IOException e) {
       LOG.debug("cannot examine {}: {}; looking again later", ref.key(), e.toString());
       Pending existing = pending.get(ref);
@@ -431,6 +431,7 @@ public final class Tracker implements ChangeSink {
     }
     Pending existing = pending.get(ref);
     if (existing != null) {
+      existing.expectedGone |= state == null;
       if (!Objects.equals(existing.observed, state)) {
         existing.observed = state;
         existing.changedAt = now;
@@ -444,6 +445,7 @@ public final class Tracker implements ChangeSink {
       return;
     }
     Pending created = new Pending(ref, state, now, origin, quiet(state));
+    created.expectedGone = state == null;
     pending.put(ref, created);
     metrics.changeDetected();
     schedule(created, created.quiet ? now : now + settleNanos);
@@ -531,7 +533,12 @@ public final class Tracker implements ChangeSink {
     RootSpec root = Objects.requireNonNull(roots.get(entry.ref.root()));
     FileState current;
     try {
-      current = Stat.lstatInTree(root.directory(), entry.ref.path());
+      current = Stat.lstat(root.resolve(entry.ref.path()));
+      if (current != null && entry.expectedGone) {
+        // Retired with its directory: if that directory is now a symbolic link, the file seen
+        // through it is the link target's, not the tree's (and costs a realpath only here).
+        current = Stat.lstatInTree(root.directory(), entry.ref.path());
+      }
     } catch (IOException e) {
       LOG.warn("cannot examine {}: {}; looking again in a moment", entry.ref.key(), e.toString());
       schedule(entry, now + settleNanos);
@@ -733,6 +740,8 @@ public final class Tracker implements ChangeSink {
     Origin origin;
     Where where = Where.NONE;
     long checkAt;
+    /** Seen gone at some point (a delete, a retired directory): checked against the tree's shape. */
+    boolean expectedGone;
 
     Pending(PathRef ref, @Nullable FileState observed, long now, Origin origin, boolean quiet) {
       this.ref = ref;
