@@ -6,7 +6,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 final class LiveRoot implements FileHashing.RootView, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveRoot.class);
+  /**
+   * How long an empty root that never showed a file is held. Unbounded, a group started on old
+   * events of a tree that was emptied since would wait for ever; after it, the records are answered
+   * (UNSTABLE, not visible), the DELETED events behind them write tombstones, and the answers are
+   * looked at again ({@link Rechecks}).
+   */
+  static final Duration EMPTY_HOLD = Duration.ofMinutes(15);
 
   private final String name;
   private final Path configured;
@@ -41,12 +50,20 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
   /** The identity of the root when this instance last saw a file beneath it; null before that. */
   private volatile @Nullable Object healthy;
   private volatile @Nullable String suspect;
+  /** Guarded by {@code this}: when it became suspect, and whether for an empty directory only. */
+  private long suspectSinceNanos;
+  private boolean suspectForEmpty;
+  /** An empty root held for {@link #EMPTY_HOLD} is taken as it is until a file is seen. */
+  private boolean emptyTakenAsItIs;
+  private final LongSupplier clock;
 
-  private LiveRoot(String name, Path configured, RootDirectory directory, @Nullable Object identity) {
+  private LiveRoot(
+      String name, Path configured, RootDirectory directory, @Nullable Object identity, LongSupplier clock) {
     this.name = name;
     this.configured = configured;
     this.directory = directory;
     this.identity = identity;
+    this.clock = clock;
   }
 
   /**
@@ -55,8 +72,13 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
    * @throws IOException if its directory cannot be opened
    */
   static LiveRoot open(String name, Path configured) throws IOException {
+    return open(name, configured, System::nanoTime);
+  }
+
+  /** With {@code clock} ({@link System#nanoTime} or a test's) for how long it has been suspect. */
+  static LiveRoot open(String name, Path configured, LongSupplier clock) throws IOException {
     Object identity = Files.readAttributes(configured, BasicFileAttributes.class).fileKey();
-    return new LiveRoot(name, configured, RootDirectory.open(configured.toRealPath()), identity);
+    return new LiveRoot(name, configured, RootDirectory.open(configured.toRealPath()), identity, clock);
   }
 
   String name() {
@@ -126,6 +148,7 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
     }
     synchronized (this) {
       healthy = identity;
+      emptyTakenAsItIs = false;
       String was = suspect;
       if (was != null) {
         suspect = null;
@@ -148,7 +171,7 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
    */
   boolean notVisible() {
     if (suspect != null) {
-      return true;
+      return stillSuspect();
     }
     String reason = suspicion();
     if (reason == null) {
@@ -157,6 +180,8 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
     synchronized (this) {
       if (suspect == null) {
         suspect = reason;
+        suspectSinceNanos = clock.getAsLong();
+        suspectForEmpty = healthy == null;
         LOG.error(
             "root {}: files that events say exist are not visible under {} ({}); the partitions"
                 + " with its records are held, not answered UNSTABLE, until they are",
@@ -168,11 +193,33 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
     return true;
   }
 
+  private synchronized boolean stillSuspect() {
+    if (suspect == null) {
+      return false;
+    }
+    if (!suspectForEmpty || clock.getAsLong() - suspectSinceNanos < EMPTY_HOLD.toNanos()) {
+      return true;
+    }
+    suspect = null;
+    emptyTakenAsItIs = true;
+    LOG.warn(
+        "root {}: {} has been empty for {} minutes while events say its files exist; taken as it is:"
+            + " its records are answered (UNSTABLE, not visible) and looked at again later. If a"
+            + " volume belongs there, mount it",
+        name,
+        configured,
+        EMPTY_HOLD.toMinutes());
+    return false;
+  }
+
   private synchronized @Nullable String suspicion() {
     if (healthy != null) {
       return healthy.equals(identity)
           ? null
           : "the root directory is not the one where its files were seen (" + healthy + " then, " + identity + " now)";
+    }
+    if (emptyTakenAsItIs) {
+      return null;
     }
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(configured)) {
       return entries.iterator().hasNext() ? null : "the root directory is empty: is its volume mounted?";
