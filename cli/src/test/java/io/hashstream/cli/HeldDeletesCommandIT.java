@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -41,30 +43,13 @@ class HeldDeletesCommandIT {
     }
     Files.writeString(tree.resolve("kept.txt"), "stays");
     int port = FreePorts.allocate(1)[0];
-    String[] topics = Tables.freshTopics(cluster, 1);
-    try (LauncherProcess producer =
-            LauncherProcess.start(
-                Files.createDirectories(temp.resolve("work")),
-                LauncherProcess.arguments(
-                    cluster,
-                    topics,
-                    "producer",
-                    "--root", "t=" + tree,
-                    "--settle", "200ms",
-                    "--delete-threshold", "3",
-                    "--metrics-port", Integer.toString(port)));
+    try (LauncherProcess producer = startProducer(cluster, tree, port, "--delete-threshold", "3");
         HttpClient http = HttpClient.newHttpClient()) {
       await().atMost(DEADLINE).ignoreExceptions().until(() -> published(http, port, "FOUND") == FILES + 1);
       assertThat(get(http, port, "/health").body()).contains("\"ready\"");
 
       Files.move(tree.resolve("data"), temp.resolve("data-moved-away"));
-      await()
-          .atMost(DEADLINE)
-          .untilAsserted(
-              () ->
-                  assertThat(get(http, port, "/health").body())
-                      .contains("\"degraded\"")
-                      .contains("root t: " + FILES + " deletes held"));
+      awaitDegraded(http, port, "root t: " + FILES + " deletes held");
       assertThat(published(http, port, "DELETED")).isZero();
 
       HttpResponse<String> confirm =
@@ -78,6 +63,45 @@ class HeldDeletesCommandIT {
       assertThat(get(http, port, "/health").body()).contains("\"ready\"");
       assertThat(producer.process().isAlive()).isTrue();
     }
+  }
+
+  /** A root whose directory goes away is held: {@code /health} names it, nothing is deleted. */
+  @Test
+  void aRootThatGoesAwayIsHeldAndNamedInHealth(TestCluster cluster) throws Exception {
+    Path tree = Files.createDirectories(temp.resolve("tree"));
+    Files.writeString(tree.resolve("a.txt"), "a");
+    Files.writeString(tree.resolve("b.txt"), "b");
+    int port = FreePorts.allocate(1)[0];
+    try (LauncherProcess producer = startProducer(cluster, tree, port);
+        HttpClient http = HttpClient.newHttpClient()) {
+      await().atMost(DEADLINE).ignoreExceptions().until(() -> published(http, port, "FOUND") == 2);
+
+      Files.move(tree, temp.resolve("away"));
+      awaitDegraded(http, port, "root t is held: its directory is missing");
+      assertThat(get(http, port, "/metrics").body()).contains("hashstream_producer_roots_held 1.0");
+
+      Files.move(temp.resolve("away"), tree);
+      await().atMost(DEADLINE).untilAsserted(() -> assertThat(get(http, port, "/health").body()).contains("\"ready\""));
+      assertThat(published(http, port, "DELETED")).as("no delete for a root that went away").isZero();
+      assertThat(producer.process().isAlive()).isTrue();
+    }
+  }
+
+  /** {@code hashstream producer} on root {@code t} with metrics on {@code port}, and {@code more}. */
+  private LauncherProcess startProducer(TestCluster cluster, Path tree, int port, String... more) throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of("--root", "t=" + tree, "--settle", "200ms", "--metrics-port", Integer.toString(port)));
+    args.addAll(List.of(more));
+    return LauncherProcess.start(
+        Files.createDirectories(temp.resolve("work")),
+        LauncherProcess.arguments(cluster, Tables.freshTopics(cluster, 1), "producer", args.toArray(String[]::new)));
+  }
+
+  private static void awaitDegraded(HttpClient http, int port, String why) {
+    await()
+        .atMost(DEADLINE)
+        .untilAsserted(() -> assertThat(get(http, port, "/health").body()).contains("\"degraded\"").contains(why));
   }
 
   /** The producer's counter of acknowledged events of {@code kind}, from its Prometheus endpoint. */
