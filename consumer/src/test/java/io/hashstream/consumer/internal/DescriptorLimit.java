@@ -1,97 +1,103 @@
 package io.hashstream.consumer.internal;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 
 /**
- * This JVM at its limit of open files (EMFILE) until {@link #free}: the soft limit lowered with
- * {@code prlimit} a little above the descriptors open now, and the rest filled with {@code
- * /dev/null}. {@link #close} frees them and puts the limit back.
+ * This JVM at its limit of open files (EMFILE) until {@link #free}: its soft {@code RLIMIT_NOFILE}
+ * set below the descriptors it holds already, so every new open fails however many a garbage
+ * collection closes meanwhile. Through {@code setrlimit} in this process: at the limit no process
+ * could be started to put it back. {@link #close} puts it back.
  */
 final class DescriptorLimit implements AutoCloseable {
-  private static final int HEADROOM = 32;
+  /** {@code RLIMIT_NOFILE} on Linux. */
+  private static final int RLIMIT_NOFILE = 7;
+  /** Below what any JVM holds (its standard streams, jars, the class path). */
+  private static final long BELOW_OPEN = 3;
 
-  private final long originalSoftLimit;
-  private final List<FileChannel> fillers = new ArrayList<>();
+  private final long originalSoft;
+  private final long hard;
+  private boolean freed;
 
-  private DescriptorLimit(long originalSoftLimit) {
-    this.originalSoftLimit = originalSoftLimit;
+  private DescriptorLimit(long originalSoft, long hard) {
+    this.originalSoft = originalSoft;
+    this.hard = hard;
   }
 
-  static DescriptorLimit exhausted() throws Exception {
-    assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "skipped: needs Linux's /proc/self/fd");
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")), "skipped: needs prlimit (util-linux)");
-    long open;
-    try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
-      open = descriptors.count();
-    }
-    DescriptorLimit limit = new DescriptorLimit(softLimit());
-    prlimit(String.valueOf(open + HEADROOM));
+  static DescriptorLimit exhausted() {
+    assumeTrue(System.getProperty("os.name", "").equals("Linux"), "skipped: needs Linux's setrlimit");
     try {
-      while (true) {
-        limit.fillers.add(FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ));
-        if (limit.fillers.size() > 2 * HEADROOM) {
-          throw new IllegalStateException("the lowered limit of open files does not hold");
-        }
-      }
-    } catch (IOException atTheLimit) {
+      long[] now = get();
+      DescriptorLimit limit = new DescriptorLimit(now[0], now[1]);
+      set(BELOW_OPEN, now[1]);
       return limit;
-    } catch (RuntimeException e) {
-      limit.close();
+    } catch (RuntimeException | Error e) {
       throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("invokeExact declares Throwable; these calls throw none", e);
     }
   }
 
-  /** Closes the descriptors that filled the limit; the limit itself stays low until {@link #close}. */
+  /** Puts the limit back; safe from any thread, and more than once. */
   synchronized void free() {
-    for (FileChannel filler : fillers) {
-      try {
-        filler.close();
-      } catch (IOException e) {
-        throw new IllegalStateException("closing /dev/null failed", e);
-      }
+    if (freed) {
+      return;
     }
-    fillers.clear();
+    freed = true;
+    try {
+      set(originalSoft, hard);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable e) {
+      throw new IllegalStateException("could not put RLIMIT_NOFILE back", e);
+    }
   }
 
   @Override
-  public void close() throws IOException {
+  public void close() {
     free();
-    prlimit(String.valueOf(originalSoftLimit));
   }
 
-  private static long softLimit() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/limits"), StandardCharsets.UTF_8)) {
-      if (line.startsWith("Max open files")) {
-        String values = line.substring("Max open files".length()).strip();
-        return Long.parseLong(values.substring(0, values.indexOf(' ')));
+  private static long[] get() throws Throwable {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment limit = arena.allocate(16, 8);
+      if ((int) Calls.GETRLIMIT.invokeExact(RLIMIT_NOFILE, limit) != 0) {
+        throw new IllegalStateException("getrlimit(RLIMIT_NOFILE) failed");
+      }
+      return new long[] {limit.get(JAVA_LONG, 0), limit.get(JAVA_LONG, 8)};
+    }
+  }
+
+  private static void set(long soft, long hard) throws Throwable {
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment limit = arena.allocate(16, 8);
+      limit.set(JAVA_LONG, 0, soft);
+      limit.set(JAVA_LONG, 8, hard);
+      if ((int) Calls.SETRLIMIT.invokeExact(RLIMIT_NOFILE, limit) != 0) {
+        throw new IllegalStateException("setrlimit(RLIMIT_NOFILE, " + soft + ") failed");
       }
     }
-    throw new IOException("no 'Max open files' line in /proc/self/limits");
   }
 
-  private static void prlimit(String soft) throws IOException {
-    Process process =
-        new ProcessBuilder("prlimit", "--pid", String.valueOf(ProcessHandle.current().pid()), "--nofile=" + soft + ":")
-            .redirectErrorStream(true)
-            .start();
-    try {
-      if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IOException("prlimit failed: " + new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for prlimit", e);
+  private static final class Calls {
+    private static final MethodHandle GETRLIMIT = handle("getrlimit");
+    private static final MethodHandle SETRLIMIT = handle("setrlimit");
+
+    // Linking a C function is restricted: two libc calls with a 16-byte struct this class sizes;
+    // the test JVMs run with --enable-native-access.
+    @SuppressWarnings("restricted")
+    private static MethodHandle handle(String name) {
+      Linker linker = Linker.nativeLinker();
+      return linker.downcallHandle(
+          linker.defaultLookup().findOrThrow(name), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     }
   }
 }

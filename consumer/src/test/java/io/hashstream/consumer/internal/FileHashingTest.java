@@ -115,8 +115,8 @@ class FileHashingTest {
 
   /**
    * EMFILE is a limit of the moment, not a property of the file: tried again with backoff, and
-   * hashed once descriptors are free. The test lowers this JVM's soft limit of open files with
-   * {@code prlimit}, fills it, and frees it half a second later.
+   * hashed once descriptors are free. The test lowers this JVM's soft limit of open files below
+   * what it holds, and puts it back half a second later.
    */
   @Test
   void aFileThatCannotBeOpenedForAMomentIsTriedAgain() throws Exception {
