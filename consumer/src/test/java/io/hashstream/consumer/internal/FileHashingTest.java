@@ -116,24 +116,26 @@ class FileHashingTest {
   /**
    * EMFILE is a limit of the moment, not a property of the file: tried again with backoff, and
    * hashed once descriptors are free. The test lowers this JVM's soft limit of open files below
-   * what it holds, and puts it back half a second later.
+   * what it holds, and puts it back once the hash has failed and waits to try again.
    */
   @Test
   void aFileThatCannotBeOpenedForAMomentIsTriedAgain() throws Exception {
     Files.writeString(directory.resolve("f"), "content");
+    AtomicReference<HashOutcome> outcome = new AtomicReference<>();
     try (DescriptorLimit limit = DescriptorLimit.exhausted()) {
-      Thread freer = Thread.ofPlatform().start(() -> {
+      Thread hasher = Thread.ofPlatform().start(() -> {
         try {
-          Thread.sleep(500);
+          outcome.set(hashing.hash(root, "f", ANY));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        limit.free();
       });
-      HashOutcome outcome = hashing.hash(root, "f", ANY);
-      freer.join();
-      assertThat(outcome).isInstanceOf(HashOutcome.Hashed.class);
+      // Sleeping in its backoff: it met EMFILE and will try again.
+      await().atMost(Duration.ofSeconds(10)).until(() -> hasher.getState() == Thread.State.TIMED_WAITING);
+      limit.free();
+      assertThat(hasher.join(Duration.ofSeconds(30))).isTrue();
     }
+    assertThat(outcome.get()).isInstanceOf(HashOutcome.Hashed.class);
   }
 
   /** A limit that stays is reported, with how often it was tried. */

@@ -82,24 +82,16 @@ public final class ProducerMetrics {
         Timer.builder(PREFIX + "publish.latency")
             .description("From a change's detection to Kafka's acknowledgement of its event")
             .register(registry);
-    Gauge.builder(PREFIX + "watched.directories", watchedDirectories, AtomicLong::get)
-        .description("Directories registered with the watch service")
-        .register(registry);
-    Gauge.builder(PREFIX + "pending.paths", pendingPaths, AtomicLong::get)
-        .description("Distinct paths with a change not yet sent (the coalescing set)")
-        .register(registry);
-    Gauge.builder(PREFIX + "inflight.events", inFlight, AtomicLong::get)
-        .description("Events sent and not yet acknowledged")
-        .register(registry);
-    Gauge.builder(PREFIX + "roots.held", heldRoots, AtomicLong::get)
-        .description("Roots held because they are not the tree they were (unmounted, not mounted yet): nothing is published for them")
-        .register(registry);
-    Gauge.builder(PREFIX + "deletes.held", heldDeletes, AtomicLong::get)
-        .description("Deletes found at once by a scan or a vanished directory, held above the threshold until confirmed")
-        .register(registry);
-    Gauge.builder(PREFIX + "index.files", indexedFiles, AtomicLong::get)
-        .description("Files in the in-memory index")
-        .register(registry);
+    gauge(registry, "watched.directories", "Directories registered with the watch service", watchedDirectories);
+    gauge(registry, "pending.paths", "Distinct paths with a change not yet sent (the coalescing set)", pendingPaths);
+    gauge(registry, "inflight.events", "Events sent and not yet acknowledged", inFlight);
+    gauge(registry, "roots.held", "Roots held because they are not the tree they were (unmounted, not mounted yet): nothing is published for them", heldRoots);
+    gauge(registry, "deletes.held", "Deletes found at once by a scan or a vanished directory, held above the threshold until confirmed", heldDeletes);
+    gauge(registry, "index.files", "Files in the in-memory index", indexedFiles);
+  }
+
+  private static void gauge(MeterRegistry registry, String name, String description, AtomicLong value) {
+    Gauge.builder(PREFIX + name, value, AtomicLong::get).description(description).register(registry);
   }
 
   private static Counter rescans(MeterRegistry registry, String reason) {

@@ -55,8 +55,8 @@ public final class Tracker implements ChangeSink {
   private final Failures failures;
   private final RootGuard guard;
   private final int deleteThreshold;
-  /** Written by the tracker thread only; read by {@link #heldDeletes}. */
-  private final Map<String, Integer> heldDeleteCounts = new ConcurrentHashMap<>();
+  /** A snapshot of {@link #heldDeletes}' sizes, for other threads; the tracker thread writes it. */
+  private volatile Map<String, Integer> heldDeleteCounts = Map.of();
   private final LinkedBlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
   private final Set<PathRef> hinted = ConcurrentHashMap.newKeySet();
   private volatile @Nullable Outbox outbox;
@@ -201,7 +201,7 @@ public final class Tracker implements ChangeSink {
 
   /** Per root with held deletes: how many, for {@code /health}. Safe from any thread. */
   public Map<String, Integer> heldDeletes() {
-    return Map.copyOf(heldDeleteCounts);
+    return heldDeleteCounts;
   }
 
   // ---- the thread -------------------------------------------------------------------------------
@@ -363,8 +363,7 @@ public final class Tracker implements ChangeSink {
         }
       });
       holding.addAll(gone);
-      heldDeleteCounts.put(root, holding.size());
-      metrics.heldDeletes(heldDeleteCounts.values().stream().mapToInt(Integer::intValue).sum());
+      heldDeletesChanged();
       LOG.error(
           "root '{}': {} files of its {} known are gone at once (a scan or a vanished directory): the deletes"
               + " are held, not published, until the files reappear or you confirm them"
@@ -382,8 +381,7 @@ public final class Tracker implements ChangeSink {
 
   private void confirmDeletes(String root, long now) {
     Set<PathRef> held = heldDeletes.remove(root);
-    heldDeleteCounts.remove(root);
-    metrics.heldDeletes(heldDeleteCounts.values().stream().mapToInt(Integer::intValue).sum());
+    heldDeletesChanged();
     if (held == null) {
       LOG.info("root '{}': no deletes are held; nothing to confirm", root);
       return;
@@ -394,6 +392,14 @@ public final class Tracker implements ChangeSink {
     }
   }
 
+  /** Publishes the held deletes' counts to {@link #heldDeletes} and the gauge. */
+  private void heldDeletesChanged() {
+    Map<String, Integer> counts = new HashMap<>();
+    heldDeletes.forEach((root, held) -> counts.put(root, held.size()));
+    heldDeleteCounts = Map.copyOf(counts);
+    metrics.heldDeletes(counts.values().stream().mapToInt(Integer::intValue).sum());
+  }
+
   /** A held delete whose file is seen again is not a delete any more. */
   private void reappeared(PathRef ref) {
     Set<PathRef> held = heldDeletes.get(ref.root());
@@ -402,12 +408,9 @@ public final class Tracker implements ChangeSink {
     }
     if (held.isEmpty()) {
       heldDeletes.remove(ref.root());
-      heldDeleteCounts.remove(ref.root());
       LOG.warn("root '{}': the files whose deletes were held are back; none is held now", ref.root());
-    } else {
-      heldDeleteCounts.put(ref.root(), held.size());
     }
-    metrics.heldDeletes(heldDeleteCounts.values().stream().mapToInt(Integer::intValue).sum());
+    heldDeletesChanged();
   }
 
   /** Adds every file known under {@code directory} to {@code gone}. */
