@@ -49,9 +49,10 @@ final class LocalCommand implements Callable<Integer>, UsesDataDirectory {
             String.format(Locale.ROOT, "%.1f", runtime.startupTime().toMillis() / 1000.0),
             runtime.settings().dataDirectory());
     // Runs until a signal (the shutdown hook stops the runtime and ends the JVM), or until a
-    // service's process exits on its own: then the other one is stopped too, and that is said.
+    // service keeps dying after the runtime's restarts: then the other one is stopped too, and
+    // that is said.
     CompletableFuture<String> exited = new CompletableFuture<>();
-    runtime.onServiceExit(exited::complete);
+    runtime.onServiceLost(exited::complete);
     String line;
     try {
       line = exited.get();

@@ -87,7 +87,7 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
     metrics.serve(pipeline::health, pipeline::confirmDeletes);
     ShutdownSignals.onSignal(pipeline::stop);
     // Nothing of the pipeline works without its broker and registry: say so once, and stop.
-    runtime.onServiceExit(line -> pipeline.fail(new UserErrors.FailedException(line)));
+    runtime.onServiceLost(line -> pipeline.fail(new UserErrors.FailedException(line)));
     LOG.info(
         "local runtime ready in {} s (bootstrap.servers={}, schema.registry.url={})",
         String.format(Locale.ROOT, "%.1f", runtime.startupTime().toMillis() / 1000.0),

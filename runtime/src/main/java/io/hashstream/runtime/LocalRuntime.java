@@ -8,14 +8,16 @@ import io.hashstream.runtime.internal.KafkaBroker;
 import io.hashstream.runtime.internal.LocalService;
 import io.hashstream.runtime.internal.Ports;
 import io.hashstream.runtime.internal.SchemaRegistry;
+import io.hashstream.runtime.internal.Supervisor;
 import io.hashstream.runtime.internal.WatchdogAgentJar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lifecycle: {@code start} (both services started concurrently, then awaited) → running →
  * {@code close}. A failed start stops whatever it had started and releases the data directory.
+ * While running, a service whose process exits on its own is started again by a {@link
+ * Supervisor}, a bounded number of times; {@link #onServiceLost} tells when it gives up.
  */
 public final class LocalRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalRuntime.class);
@@ -39,8 +43,8 @@ public final class LocalRuntime implements AutoCloseable {
   /** In start order; stopped in reverse. */
   private final List<LocalService> services;
   private final Duration startupTime;
-  /** Written under the lock by {@link #close}; read without it by the exit listeners. */
-  private volatile boolean closed;
+  private final Supervisor supervisor;
+  private boolean closed; // guarded by this
 
   private LocalRuntime(
       RuntimeSettings settings,
@@ -51,6 +55,8 @@ public final class LocalRuntime implements AutoCloseable {
     this.directory = directory;
     this.services = List.copyOf(services);
     this.startupTime = startupTime;
+    this.supervisor = new Supervisor(settings.startTimeout(), Clock.systemUTC());
+    this.services.forEach(supervisor::watch);
   }
 
   /**
@@ -132,34 +138,30 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /**
-   * Calls {@code listener} once, with one line for the user, if a service's process exits while
-   * the runtime runs (killed, out of memory): nothing it serves can be trusted to come back. An
-   * exit that {@link #close} causes is not reported.
+   * Calls {@code listener} once, with one line for the user, if a service cannot be kept running:
+   * its process exited again after the supervisor's restarts. A stop by {@link #close} is not
+   * reported.
    */
-  public void onServiceExit(Consumer<String> listener) {
-    AtomicBoolean told = new AtomicBoolean();
-    for (LocalService service : services) {
-      ChildProcess child = service.process().orElse(null);
-      if (child == null) {
-        continue;
-      }
-      // Nothing completes this future exceptionally: a process's exit always has a status.
-      var _ =
-          child
-              .onExit()
-              .thenAccept(
-                  status -> {
-                    if (!closed && told.compareAndSet(false, true)) {
-                      listener.accept(
-                          service.description()
-                              + " of the local runtime exited with status "
-                              + status
-                              + " (its logs are in "
-                              + child.consoleLog().getParent()
-                              + ")");
-                    }
-                  });
-    }
+  public void onServiceLost(Consumer<String> listener) {
+    var _ = supervisor.lost().thenAccept(listener);
+  }
+
+  /** The pid of the broker's current process (it changes when the supervisor restarts it). */
+  public OptionalLong brokerPid() {
+    return pidOf(KafkaBroker.class);
+  }
+
+  /** The pid of the registry's current process, if the runtime has one. */
+  public OptionalLong registryPid() {
+    return pidOf(SchemaRegistry.class);
+  }
+
+  private OptionalLong pidOf(Class<? extends LocalService> kind) {
+    return services.stream()
+        .filter(kind::isInstance)
+        .flatMap(service -> service.process().stream())
+        .mapToLong(ChildProcess::pid)
+        .findFirst();
   }
 
   /** Stops the registry, then the broker, and releases the data directory; idempotent. */
@@ -169,6 +171,7 @@ public final class LocalRuntime implements AutoCloseable {
       return;
     }
     closed = true;
+    supervisor.close();
     LOG.info("stopping the local runtime");
     RuntimeException failure = new LocalRuntimeException("the local runtime did not stop cleanly");
     stopAll(services, directory, failure);

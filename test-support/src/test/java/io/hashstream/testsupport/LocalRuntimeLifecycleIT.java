@@ -2,6 +2,7 @@ package io.hashstream.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.hashstream.runtime.LocalRuntime;
 import io.hashstream.runtime.LocalRuntimeException;
@@ -15,7 +16,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -55,6 +60,67 @@ class LocalRuntimeLifecycleIT {
       assertThat(schema.body()).contains("\\\"name\\\":\\\"R\\\"");
       assertThat(registerSchema(restarted, topic + "-value")).isEqualTo(schemaId);
     }
+  }
+
+  @Test
+  void aServiceKilledUnderItIsStartedAgainOnItsDataAndOneThatKeepsDyingIsGivenUp() throws Exception {
+    RuntimeSettings settings = TestRuntimes.settings(dataDirectory);
+    try (LocalRuntime runtime = LocalRuntime.start(settings)) {
+      CompletableFuture<String> lost = new CompletableFuture<>();
+      runtime.onServiceLost(lost::complete);
+      String topic = SharedBrokerIT.createTopic(asCluster(runtime));
+      int schemaId = registerSchema(runtime, topic + "-value");
+
+      long broker = kill(runtime.brokerPid());
+      long registry = kill(runtime.registryPid());
+      awaitAnother(runtime::brokerPid, broker, Duration.ofMinutes(2));
+      awaitAnother(runtime::registryPid, registry, Duration.ofMinutes(2));
+      // Back on the same data: the topic takes records, the schema keeps its id.
+      Map<String, Object> config = SharedRuntime.clientConfig(runtime);
+      config.put(ProducerConfig.ACKS_CONFIG, "all");
+      config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+      try (var producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+        producer.send(new ProducerRecord<>(topic, "k", "after the restart")).get(2, TimeUnit.MINUTES);
+      }
+      assertThat(SharedBrokerIT.readCommitted(asCluster(runtime), topic, 1)).containsExactly("after the restart");
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .ignoreExceptions()
+          .until(() -> get(runtime.schemaRegistryUrl() + "/schemas/ids/" + schemaId).statusCode() == 200);
+
+      // The broker killed again as soon as each restart begins: the first kill above was restart 1
+      // of 5 in the window, so the fifth kill from here is the one given up.
+      int kills = 0;
+      long current = 0;
+      while (!lost.isDone()) {
+        long previous = current;
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .until(() -> lost.isDone() || runtime.brokerPid().orElse(previous) != previous);
+        if (!lost.isDone()) {
+          current = kill(runtime.brokerPid().orElse(previous));
+          kills++;
+        }
+      }
+      assertThat(kills).isEqualTo(5);
+      assertThat(lost.get())
+          .startsWith("the Kafka broker of the local runtime exited with status 137 again after 5 restarts within 10 minutes (its logs are in ");
+    }
+  }
+
+  /** SIGKILL of the service's current process; returns its pid. */
+  private static long kill(OptionalLong pid) {
+    return kill(pid.orElseThrow());
+  }
+
+  private static long kill(long pid) {
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    return pid;
+  }
+
+  /** Waits for the service to run a process other than {@code previous} (it is empty meanwhile). */
+  private static void awaitAnother(Supplier<OptionalLong> pid, long previous, Duration timeout) {
+    await().atMost(timeout).until(() -> pid.get().orElse(previous) != previous);
   }
 
   @Test

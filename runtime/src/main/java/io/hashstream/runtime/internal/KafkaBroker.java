@@ -19,7 +19,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Uuid;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,7 @@ public final class KafkaBroker implements LocalService {
   private final Distribution distribution;
   private final Path agentJar;
   private final AotCache aotCache;
-  private @Nullable RunningChild running;
+  private final ChildSlot running = new ChildSlot();
 
   public KafkaBroker(
       RuntimeSettings settings,
@@ -115,7 +114,7 @@ public final class KafkaBroker implements LocalService {
             JavaCommand.of(agentJar, directory, jvmFlags, List.of("-cp", classpath, "kafka.Kafka", serverProperties.toString())),
             directory.kafka(),
             logDirectory().resolve("console.log"));
-    running = new RunningChild(started, aotCache, plan, pidFile());
+    running.set(new RunningChild(started, aotCache, plan, pidFile()));
     Files.writeString(pidFile(), Long.toString(started.pid()), StandardCharsets.US_ASCII);
     LOG.info("Kafka broker starting (pid {}), logs in {}", started.pid(), logDirectory());
   }
@@ -169,7 +168,7 @@ public final class KafkaBroker implements LocalService {
 
   @Override
   public void awaitReady(Instant deadline) throws InterruptedException {
-    ChildProcess started = requireStarted();
+    ChildProcess started = running.require(description());
     Map<String, Object> config =
         Map.of(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
@@ -203,39 +202,26 @@ public final class KafkaBroker implements LocalService {
 
   @Override
   public Optional<ChildProcess> process() {
-    RunningChild current = running;
-    return current == null ? Optional.empty() : Optional.of(current.process());
+    return running.process();
   }
 
   @Override
   public void requestStop() {
-    RunningChild current = running;
-    if (current != null) {
-      current.requestStop();
-    }
+    running.requestStop();
   }
 
   @Override
   public boolean serving() {
-    RunningChild current = running;
-    return current != null && current.serving(settings.kafkaPort());
+    return running.serving(settings.kafkaPort());
+  }
+
+  @Override
+  public void reapExited() throws IOException {
+    running.reapExited();
   }
 
   @Override
   public void stop() throws IOException {
-    RunningChild current = running;
-    if (current == null) {
-      return;
-    }
-    running = null;
-    current.stop(STOP_GRACE, TRAINING_STOP_GRACE);
-  }
-
-  private ChildProcess requireStarted() {
-    RunningChild current = running;
-    if (current == null) {
-      throw new IllegalStateException("the broker was not started");
-    }
-    return current.process();
+    running.stop(STOP_GRACE, TRAINING_STOP_GRACE);
   }
 }

@@ -32,6 +32,12 @@ public sealed interface LocalService permits KafkaBroker, SchemaRegistry {
   /** Whether the service still accepts connections; false once it stopped serving. */
   boolean serving();
 
+  /**
+   * Finishes a child that exited on its own before the service is started again: an AOT cache it
+   * was training is discarded, its pid file removed.
+   */
+  void reapExited() throws IOException;
+
   /** Stops the child, if it runs, and waits until it is gone (killing it after a grace period). */
   void stop() throws IOException;
 }

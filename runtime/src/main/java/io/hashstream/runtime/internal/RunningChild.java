@@ -43,4 +43,13 @@ final class RunningChild {
     cache.finish(plan, clean);
     Files.deleteIfExists(pidFile);
   }
+
+  /** After an exit on its own: whatever it was training is not trusted, and it holds no pid. */
+  void reap() throws IOException {
+    if (process.isAlive()) {
+      throw new IllegalStateException(process.name() + " (pid " + process.pid() + ") still runs");
+    }
+    cache.finish(plan, false);
+    Files.deleteIfExists(pidFile);
+  }
 }

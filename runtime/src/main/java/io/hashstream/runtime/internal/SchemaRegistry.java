@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +31,7 @@ public final class SchemaRegistry implements LocalService {
   private final Distribution distribution;
   private final Path agentJar;
   private final AotCache aotCache;
-  private @Nullable RunningChild running;
+  private final ChildSlot running = new ChildSlot();
 
   public SchemaRegistry(
       RuntimeSettings settings,
@@ -100,18 +99,14 @@ public final class SchemaRegistry implements LocalService {
             JavaCommand.of(agentJar, directory, flags, List.of("-jar", jar.toString())),
             home,
             home.resolve("logs").resolve("console.log"));
-    running = new RunningChild(started, aotCache, plan, pidFile());
+    running.set(new RunningChild(started, aotCache, plan, pidFile()));
     Files.writeString(pidFile(), Long.toString(started.pid()), StandardCharsets.US_ASCII);
     LOG.info("schema registry starting (pid {}), logs in {}", started.pid(), started.consoleLog());
   }
 
   @Override
   public void awaitReady(Instant deadline) throws InterruptedException {
-    RunningChild current = running;
-    if (current == null) {
-      throw new IllegalStateException("the registry was not started");
-    }
-    ChildProcess started = current.process();
+    ChildProcess started = running.require(description());
     URI subjects = URI.create(settings.schemaRegistryUrl() + "/subjects");
     try (HttpClient http =
         HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
@@ -133,31 +128,26 @@ public final class SchemaRegistry implements LocalService {
 
   @Override
   public Optional<ChildProcess> process() {
-    RunningChild current = running;
-    return current == null ? Optional.empty() : Optional.of(current.process());
+    return running.process();
   }
 
   @Override
   public void requestStop() {
-    RunningChild current = running;
-    if (current != null) {
-      current.requestStop();
-    }
+    running.requestStop();
   }
 
   @Override
   public boolean serving() {
-    RunningChild current = running;
-    return current != null && current.serving(settings.registryPort());
+    return running.serving(settings.registryPort());
+  }
+
+  @Override
+  public void reapExited() throws IOException {
+    running.reapExited();
   }
 
   @Override
   public void stop() throws IOException {
-    RunningChild current = running;
-    if (current == null) {
-      return;
-    }
-    running = null;
-    current.stop(STOP_GRACE, TRAINING_STOP_GRACE);
+    running.stop(STOP_GRACE, TRAINING_STOP_GRACE);
   }
 }
