@@ -65,17 +65,6 @@ final class ClusterOptions {
     if (file == null) {
       return Map.of();
     }
-    Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      properties.load(reader);
-    } catch (NoSuchFileException e) {
-      throw new UserErrors.UsageException("the client configuration file " + file + " does not exist");
-    } catch (IOException | IllegalArgumentException e) {
-      throw new UserErrors.UsageException(
-          "the client configuration file " + file + " cannot be read: " + e.getMessage());
-    }
-    Map<String, String> map = new HashMap<>();
-    properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
-    return Map.copyOf(map);
+    return PropertiesFile.read(file, "the client configuration file");
   }
 }

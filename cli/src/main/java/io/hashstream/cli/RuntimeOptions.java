@@ -44,6 +44,15 @@ final class RuntimeOptions {
       description = "The schema registry's health port (default: ${DEFAULT-VALUE}).")
   private int registryManagementPort = RuntimeSettings.DEFAULT_REGISTRY_MANAGEMENT_PORT;
 
+  @Option(
+      names = "--broker-config",
+      paramLabel = "FILE",
+      description =
+          "Kafka broker properties (a .properties file) that replace or add to the local broker's"
+              + " own, for example a second listener or log.dirs on another disk; process.roles,"
+              + " node.id and the controller's settings stay the runtime's.")
+  private @Nullable Path brokerConfig;
+
   Path dataDirectory() {
     Path chosen = dataDirectory;
     return chosen != null ? chosen : RuntimeSettings.defaultDataDirectory();
@@ -54,6 +63,10 @@ final class RuntimeOptions {
       RuntimeSettings settings =
           RuntimeSettings.defaults(dataDirectory())
               .withPorts(kafkaPort, controllerPort, registryPort, registryManagementPort);
+      Path given = brokerConfig;
+      if (given != null) {
+        settings = settings.withBrokerConfig(PropertiesFile.read(given, "the broker configuration file"));
+      }
       String sharedAotCaches = System.getProperty(AOT_DIRECTORY_PROPERTY);
       return sharedAotCaches == null ? settings : settings.withAotCacheDirectory(Path.of(sharedAotCaches));
     } catch (IllegalArgumentException e) {

@@ -2,8 +2,11 @@ package io.hashstream.runtime;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Where the local runtime keeps its data and which loopback ports it serves.
@@ -17,6 +20,9 @@ import java.util.Map;
  * @param startTimeout how long both services may take to answer before the start is given up
  * @param aotCacheDirectory where the child JVMs' AOT caches are kept; by default inside the data
  *     directory, and shared between data directories by the tests
+ * @param brokerConfig broker properties that replace or add to the runtime's own (a second
+ *     listener, {@code log.dirs} on another file system); the ones that make the node itself cannot
+ *     be replaced
  */
 public record RuntimeSettings(
     Path dataDirectory,
@@ -26,13 +32,18 @@ public record RuntimeSettings(
     int registryManagementPort,
     boolean withRegistry,
     Duration startTimeout,
-    Path aotCacheDirectory) {
+    Path aotCacheDirectory,
+    Map<String, String> brokerConfig) {
 
   public static final int DEFAULT_KAFKA_PORT = 9092;
   public static final int DEFAULT_CONTROLLER_PORT = 9093;
   public static final int DEFAULT_REGISTRY_PORT = 8081;
   public static final int DEFAULT_REGISTRY_MANAGEMENT_PORT = 9000;
   public static final Duration DEFAULT_START_TIMEOUT = Duration.ofMinutes(3);
+
+  /** What makes the one node of the local runtime, and its controller, what they are. */
+  public static final Set<String> FIXED_BROKER_PROPERTIES =
+      Set.of("process.roles", "node.id", "controller.quorum.voters", "controller.listener.names");
 
   public RuntimeSettings {
     dataDirectory = dataDirectory.toAbsolutePath().normalize();
@@ -44,6 +55,13 @@ public record RuntimeSettings(
       checkPort(seen, registryPort, PortRole.REGISTRY);
       checkPort(seen, registryManagementPort, PortRole.REGISTRY_MANAGEMENT);
     }
+    for (String fixed : FIXED_BROKER_PROPERTIES) {
+      if (brokerConfig.containsKey(fixed)) {
+        throw new IllegalArgumentException(
+            "the broker property " + fixed + " is the local runtime's own and cannot be replaced");
+      }
+    }
+    brokerConfig = Collections.unmodifiableMap(new TreeMap<>(brokerConfig));
     if (startTimeout.isNegative() || startTimeout.isZero()) {
       throw new IllegalArgumentException("the start timeout must be positive, not " + startTimeout);
     }
@@ -59,7 +77,8 @@ public record RuntimeSettings(
         DEFAULT_REGISTRY_MANAGEMENT_PORT,
         true,
         DEFAULT_START_TIMEOUT,
-        dataDirectory.resolve("aot"));
+        dataDirectory.resolve("aot"),
+        Map.of());
   }
 
   /**
@@ -83,7 +102,8 @@ public record RuntimeSettings(
         registryManagementPort,
         false,
         startTimeout,
-        aotCacheDirectory);
+        aotCacheDirectory,
+        brokerConfig);
   }
 
   public RuntimeSettings withPorts(
@@ -96,7 +116,8 @@ public record RuntimeSettings(
         registryManagementPort,
         withRegistry,
         startTimeout,
-        aotCacheDirectory);
+        aotCacheDirectory,
+        brokerConfig);
   }
 
   public RuntimeSettings withAotCacheDirectory(Path directory) {
@@ -108,7 +129,21 @@ public record RuntimeSettings(
         registryManagementPort,
         withRegistry,
         startTimeout,
-        directory);
+        directory,
+        brokerConfig);
+  }
+
+  public RuntimeSettings withBrokerConfig(Map<String, String> properties) {
+    return new RuntimeSettings(
+        dataDirectory,
+        kafkaPort,
+        controllerPort,
+        registryPort,
+        registryManagementPort,
+        withRegistry,
+        startTimeout,
+        aotCacheDirectory,
+        properties);
   }
 
   public String bootstrapServers() {

@@ -23,7 +23,8 @@ public final class TestRuntimes {
             ports[3],
             true,
             Duration.ofMinutes(4),
-            dataDirectory.resolve("aot"));
+            dataDirectory.resolve("aot"),
+            java.util.Map.of());
     String shared = System.getProperty(AOT_DIRECTORY_PROPERTY);
     return shared == null ? settings : settings.withAotCacheDirectory(Path.of(shared));
   }

@@ -1,13 +1,58 @@
 package io.hashstream.runtime.internal;
 
 import io.hashstream.runtime.RuntimeSettings;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 
 /** The local broker's configuration files, rendered from the runtime's settings. */
 final class BrokerConfig {
   private BrokerConfig() {}
 
   static String serverProperties(RuntimeSettings settings, Path logDirectory) {
+    String own = ownProperties(settings, logDirectory);
+    if (settings.brokerConfig().isEmpty()) {
+      return own;
+    }
+    Properties given = new Properties();
+    given.putAll(settings.brokerConfig());
+    StringWriter out = new StringWriter().append(own).append("# Given by the user; a later line wins.\n");
+    try {
+      given.store(out, null);
+    } catch (IOException e) {
+      throw new UncheckedIOException("a StringWriter does not fail", e);
+    }
+    return out.toString();
+  }
+
+  /**
+   * Where the broker keeps its logs and its metadata log: each needs formatting once. By default
+   * {@code defaultLogDirectory}, unless the user's properties name others.
+   */
+  static List<Path> storageDirectories(RuntimeSettings settings, Path defaultLogDirectory) {
+    List<Path> directories = new ArrayList<>();
+    String logDirs = settings.brokerConfig().get("log.dirs");
+    if (logDirs == null) {
+      directories.add(defaultLogDirectory);
+    } else {
+      for (String dir : logDirs.split(",", -1)) {
+        if (!dir.isBlank()) {
+          directories.add(Path.of(dir.strip()));
+        }
+      }
+    }
+    String metadata = settings.brokerConfig().get("metadata.log.dir");
+    if (metadata != null) {
+      directories.add(Path.of(metadata.strip()));
+    }
+    return directories;
+  }
+
+  private static String ownProperties(RuntimeSettings settings, Path logDirectory) {
     String broker = "127.0.0.1:" + settings.kafkaPort();
     String controller = "127.0.0.1:" + settings.controllerPort();
     return """

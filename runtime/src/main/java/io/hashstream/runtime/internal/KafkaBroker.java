@@ -100,7 +100,8 @@ public final class KafkaBroker implements LocalService {
                 java.util.stream.Stream.of(
                     "-Dlog4j2.configurationFile=" + log4j, "-Dkafka.logs.dir=" + logDirectory()))
             .toList();
-    if (!Files.isRegularFile(dataDirectory().resolve("meta.properties"))) {
+    if (BrokerConfig.storageDirectories(settings, dataDirectory()).stream()
+        .anyMatch(storage -> !Files.isRegularFile(storage.resolve("meta.properties")))) {
       format(flags, classpath, serverProperties);
     }
     // The cache depends on the JDK, the class path and the JVM's own flags, not on system
