@@ -9,6 +9,7 @@ import io.hashstream.schemas.avro.HashResult;
 import io.hashstream.schemas.serde.AvroSerializer;
 import io.hashstream.schemas.serde.SerdeConfig;
 import io.hashstream.testsupport.SharedRuntime;
+import io.hashstream.testsupport.TcpProxy;
 import io.hashstream.testsupport.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

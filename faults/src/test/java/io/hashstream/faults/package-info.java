@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.faults;
+
+import org.jspecify.annotations.NullMarked;
