@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -33,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The downstream reader of {@code examples/node-reader} (kafkajs and Confluent's JavaScript serde)
  * against what the real producer and consumer wrote: its view of the hash topic must be the tree,
  * SHA-256 for SHA-256, with a deleted file gone (a tombstone) and a nanosecond modification time
- * read exactly (above 2^53, where a JavaScript number would round it).
+ * read exactly (above 2^53, where a JavaScript number would round it); then, following, it must print
+ * a new file's digest and a deletion as they are committed.
  */
 @ExtendWith(SharedRuntime.class)
 class NodeReaderIT {
@@ -82,29 +84,51 @@ class NodeReaderIT {
                 HashTable.Entry gone = table.latest().get("t/to-delete");
                 return gone != null && gone.tombstone();
               });
+
+      assertThat(install.waitFor(3, TimeUnit.MINUTES)).as("npm ci within 3 minutes").isTrue();
+      assertThat(install.exitValue()).as(Files.readString(work.resolve("npm.log"))).isZero();
+      Files.copy(EXAMPLE.resolve("package-lock.json"), INSTALLED.resolve("installed-lock.json"), StandardCopyOption.REPLACE_EXISTING);
+
+      JsonNode view = new ObjectMapper().readTree(readOnce(cluster, topics[1]));
+      Map<String, String> digests = new HashMap<>();
+      view.properties().forEach(entry -> digests.put(entry.getKey(), entry.getValue().path("digest").asText()));
+      assertThat(digests).isEqualTo(expectedDigests());
+      long nanos = NANOSECOND_TIME.getEpochSecond() * 1_000_000_000L + NANOSECOND_TIME.getNano();
+      assertThat(view.path("t/a.txt").path("modified").asText()).isEqualTo(Long.toString(nanos));
+      assertThat(view.path("t/a.txt").path("status").asText()).isEqualTo("HASHED");
+
+      // Follow mode: after the end, each change is a line.
+      Process follower = node(cluster, topics[1], "follow");
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(work.resolve("follow.err")).contains("following"));
+        Files.writeString(tree.resolve("late.txt"), "late");
+        Files.delete(tree.resolve("a.txt"));
+        String late = HexFormat.of().formatHex(Tables.sha256(tree.resolve("late.txt")));
+        await()
+            .atMost(DEADLINE)
+            .untilAsserted(
+                () ->
+                    assertThat(Files.readAllLines(work.resolve("follow.out")))
+                        .anyMatch(line -> line.contains("\"key\":\"t/late.txt\"") && line.contains(late))
+                        .contains("{\"key\":\"t/a.txt\",\"deleted\":true}"));
+      } finally {
+        follower.destroy();
+      }
       for (LauncherProcess process : List.of(producer, consumer)) {
         process.process().destroy();
         assertThat(process.awaitExit(Duration.ofSeconds(60))).as(process.stderr()).isZero();
       }
     }
+  }
 
-    assertThat(install.waitFor(3, TimeUnit.MINUTES)).as("npm ci within 3 minutes").isTrue();
-    assertThat(install.exitValue()).as(Files.readString(work.resolve("npm.log"))).isZero();
-    Files.copy(EXAMPLE.resolve("package-lock.json"), INSTALLED.resolve("installed-lock.json"), StandardCopyOption.REPLACE_EXISTING);
-
-    JsonNode view = new ObjectMapper().readTree(read(cluster, topics[1]));
+  private Map<String, String> expectedDigests() throws Exception {
     Map<String, String> expected = new HashMap<>();
     try (Stream<Path> files = Files.walk(tree)) {
       for (Path file : files.filter(Files::isRegularFile).toList()) {
         expected.put("t/" + tree.relativize(file), HexFormat.of().formatHex(Tables.sha256(file)));
       }
     }
-    Map<String, String> digests = new HashMap<>();
-    view.properties().forEach(entry -> digests.put(entry.getKey(), entry.getValue().path("digest").asText()));
-    assertThat(digests).isEqualTo(expected);
-    long nanos = NANOSECOND_TIME.getEpochSecond() * 1_000_000_000L + NANOSECOND_TIME.getNano();
-    assertThat(view.path("t/a.txt").path("modified").asText()).isEqualTo(Long.toString(nanos));
-    assertThat(view.path("t/a.txt").path("status").asText()).isEqualTo("HASHED");
+    return expected;
   }
 
   /** Starts {@code npm ci} in a copy of the example under target/, or nothing if it is there. */
@@ -128,26 +152,34 @@ class NodeReaderIT {
   }
 
   /** The reader's view of {@code topic}, as it prints it with {@code --once}. */
-  private String read(TestCluster cluster, String topic) throws Exception {
-    Path stdout = work.resolve("reader.out");
-    Path stderr = work.resolve("reader.err");
-    Process reader =
-        new ProcessBuilder(
-                "node", "reader.js", "--once",
-                "--bootstrap-servers", cluster.bootstrapServers(),
-                "--schema-registry", cluster.schemaRegistryUrl(),
-                "--topic", topic)
-            .directory(INSTALLED.toFile())
-            .redirectOutput(stdout.toFile())
-            .redirectError(stderr.toFile())
-            .start();
+  private String readOnce(TestCluster cluster, String topic) throws Exception {
+    Process reader = node(cluster, topic, "once", "--once");
     try {
-      assertThat(reader.waitFor(60, TimeUnit.SECONDS)).as("the reader read to the end within 60 s: %s", Files.readString(stderr)).isTrue();
+      assertThat(reader.waitFor(60, TimeUnit.SECONDS))
+          .as("the reader read to the end within 60 s: %s", Files.readString(work.resolve("once.err")))
+          .isTrue();
     } finally {
       reader.destroyForcibly();
     }
-    assertThat(reader.exitValue()).as(Files.readString(stderr)).isZero();
-    return Files.readString(stdout, StandardCharsets.UTF_8);
+    assertThat(reader.exitValue()).as(Files.readString(work.resolve("once.err"))).isZero();
+    return Files.readString(work.resolve("once.out"), StandardCharsets.UTF_8);
+  }
+
+  /** Starts the reader on {@code topic}; its stdout and stderr go to NAME.out and NAME.err. */
+  private Process node(TestCluster cluster, String topic, String name, String... options) throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "node", "reader.js",
+                "--bootstrap-servers", cluster.bootstrapServers(),
+                "--schema-registry", cluster.schemaRegistryUrl(),
+                "--topic", topic));
+    command.addAll(List.of(options));
+    return new ProcessBuilder(command)
+        .directory(INSTALLED.toFile())
+        .redirectOutput(work.resolve(name + ".out").toFile())
+        .redirectError(work.resolve(name + ".err").toFile())
+        .start();
   }
 
   private static boolean runs(String... command) {
