@@ -51,6 +51,7 @@ public final class KafkaMaps {
     map.put(ProducerConfig.ACKS_CONFIG, "all");
     map.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) settings.transactionTimeout().toMillis());
     map.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    // Measured against zstd, gzip and none: the least CPU (BENCHMARKS.md, "Compression").
     map.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     return map;
   }

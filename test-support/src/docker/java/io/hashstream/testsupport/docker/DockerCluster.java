@@ -9,7 +9,8 @@ import org.testcontainers.utility.DockerImageName;
 
 /** Kafka (KRaft, one node) and Apicurio Registry in containers, for {@code -Pdocker}. */
 public final class DockerCluster implements TestCluster.Started {
-  private static final DockerImageName KAFKA = DockerImageName.parse("apache/kafka:4.1.0");
+  // The Kafka of the local runtime (kafka.version in the parent pom) and of docker-compose.yml.
+  private static final DockerImageName KAFKA = DockerImageName.parse("apache/kafka:4.4.0");
   private static final DockerImageName REGISTRY =
       DockerImageName.parse("apicurio/apicurio-registry:3.3.3");
   private static final int REGISTRY_PORT = 8080;
