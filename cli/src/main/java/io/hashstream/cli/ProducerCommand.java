@@ -154,6 +154,10 @@ final class ProducerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     ProducerSettings settings = settings();
+    // A start may wait (for the schema registry): a signal meanwhile ends it with status 0, and
+    // one that comes as it finishes closes what it started.
+    StartedProducer started = new StartedProducer();
+    ShutdownSignals.onSignal(started::stop);
     FileProducer producer;
     try {
       producer = FileProducer.start(settings, metrics.registry(), progressListener());
@@ -163,7 +167,9 @@ final class ProducerCommand implements Callable<Integer> {
       }
       return fail(e);
     }
-    ShutdownSignals.onSignal(producer::close);
+    if (!started.set(producer)) {
+      return 0;
+    }
     metrics.serve(
         () -> MetricsOptions.Health.ofProducer(producer.heldRoots(), producer.heldDeletes()), producer::confirmDeletes);
     PrintWriter out = commandSpec().commandLine().getOut();

@@ -27,26 +27,6 @@ class ConsumerCommandIT {
   @TempDir Path root;
 
   @Test
-  void aRegistryUnreachableAtStartIsOneLine(TestCluster cluster) throws Exception {
-    String registry = "http://127.0.0.1:" + FreePorts.allocate(1)[0] + "/apis/ccompat/v7";
-    try (LauncherProcess consumer =
-        LauncherProcess.start(
-            work,
-            "consumer",
-            "--bootstrap-servers", cluster.bootstrapServers(),
-            "--schema-registry", registry,
-            "--instance-id", "no-registry",
-            "--hashes-topic", "hashes-no-registry",
-            "--root", "t=" + root)) {
-      assertThat(consumer.awaitExit(Duration.ofMinutes(1))).isEqualTo(1);
-      assertThat(consumer.stderr().lines().filter(line -> line.startsWith("hashstream: ")))
-          .singleElement()
-          .asString()
-          .startsWith("hashstream: cannot reach the schema registry at " + registry);
-    }
-  }
-
-  @Test
   void anUnknownRootDegradesHealthAndTheMetricsShowItWithLag(TestCluster cluster) throws Exception {
     String[] topics = Tables.freshTopics(cluster, 1);
     try (EventWriter events = new EventWriter(cluster, topics[0])) {

@@ -6,6 +6,7 @@ import io.hashstream.producer.internal.HashTable;
 import io.hashstream.producer.internal.Index;
 import io.hashstream.producer.internal.KafkaConfigs;
 import io.hashstream.producer.internal.ProducerMetrics;
+import io.hashstream.producer.internal.RegistryWait;
 import io.hashstream.producer.internal.Publisher;
 import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
@@ -194,16 +195,22 @@ public final class FileProducer implements AutoCloseable {
     } catch (KafkaException e) {
       throw ProducerException.configuration("invalid schema registry settings: " + e.getMessage());
     }
+    RegistryWait registry = new RegistryWait(settings.kafka().schemaRegistryUrl());
     try {
-      serializer.prepare(settings.eventsTopic(), FileChangeEvent.getClassSchema());
-      return serializer;
-    } catch (RegistryUnavailableException e) {
+      while (true) {
+        try {
+          serializer.prepare(settings.eventsTopic(), FileChangeEvent.getClassSchema());
+          registry.answered();
+          return serializer;
+        } catch (RegistryUnavailableException e) {
+          registry.unanswered(
+              "registering the event schema: " + e.getMessage() + "; is it running? ('hashstream local' starts one;"
+                  + " --schema-registry chooses another)");
+        }
+      }
+    } catch (ProducerException e) {
       serializer.close();
-      throw new ProducerException(
-          "cannot reach the schema registry at "
-              + settings.kafka().schemaRegistryUrl()
-              + ": is it running? ('hashstream local' starts one; --schema-registry chooses another)",
-          e);
+      throw e;
     } catch (RuntimeException e) {
       serializer.close();
       throw new ProducerException(

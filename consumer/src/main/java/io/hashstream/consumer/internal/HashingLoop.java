@@ -75,7 +75,9 @@ public final class HashingLoop implements AutoCloseable {
   private final KafkaConsumer<byte[], byte[]> consumer;
   /** Sends serialized records: results and dead letters share one transaction. */
   private final Transactions transactions;
-  private final BrokerOutage outage;
+  private final Outage outage;
+  /** Only at start: once the result schema is known, the serde's cache needs no registry. */
+  private final Outage registryOutage;
   private final AvroSerializer<HashResult> resultSerializer;
   private final DeadLetters deadLetters;
   private final Admin admin;
@@ -119,7 +121,8 @@ public final class HashingLoop implements AutoCloseable {
             KafkaMaps.consumer(settings), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     this.resultSerializer = new AvroSerializer<>();
     resultSerializer.configure(KafkaMaps.serde(settings), false);
-    this.outage = new BrokerOutage(settings.bootstrapServers());
+    this.outage = new Outage("Kafka", settings.bootstrapServers());
+    this.registryOutage = new Outage("The schema registry", settings.schemaRegistryUrl());
     this.transactions = new Transactions(settings, metrics, outage);
     this.deadLetters = new DeadLetters(settings.deadLetterTopic());
     this.decoder = new EventDecoder(KafkaMaps.serde(settings));
@@ -169,6 +172,9 @@ public final class HashingLoop implements AutoCloseable {
       return new ConsumerHealth(ConsumerHealth.Status.FAILING, fatal);
     }
     String unanswered = outage.describe();
+    if (unanswered == null) {
+      unanswered = registryOutage.describe();
+    }
     if (unanswered != null) {
       return new ConsumerHealth(ConsumerHealth.Status.DEGRADED, unanswered);
     }
@@ -242,6 +248,9 @@ public final class HashingLoop implements AutoCloseable {
       } catch (KafkaUnavailableException e) {
         outage.unanswered(String.valueOf(e.getMessage()));
         Thread.sleep(wait.next());
+      } catch (RegistryUnreachableException e) {
+        registryOutage.unanswered(String.valueOf(e.getMessage()));
+        Thread.sleep(wait.next());
       }
     }
     return false;
@@ -296,20 +305,30 @@ public final class HashingLoop implements AutoCloseable {
   }
 
   /**
-   * Registers (or looks up) the result schema before anything is read: an unreachable registry or
-   * an incompatible schema stops the start with one line, after the serde's bounded retries.
+   * Registers (or looks up) the result schema before anything is read. An unreachable registry is
+   * waited for, as an unreachable broker is: an instance started during a registry outage must
+   * join once it is over. An incompatible schema stops the start with one line.
    */
   private void requireRegistry() {
     try {
       resultSerializer.prepare(settings.hashesTopic(), HashResult.getClassSchema());
+      registryOutage.answered();
     } catch (SerializationException e) {
       String reason = String.valueOf(e.getMessage());
-      throw new ConsumerStoppedException(
-          switch (SerdeFailures.classify(e)) {
-            case TRANSIENT -> "cannot reach the schema registry at " + settings.schemaRegistryUrl() + ": " + reason;
-            case BAD_RECORD, OTHER -> "the schema registry refused the result schema: " + reason;
-          },
-          e);
+      switch (SerdeFailures.classify(e)) {
+        case TRANSIENT -> throw new RegistryUnreachableException(reason, e);
+        case BAD_RECORD, OTHER ->
+            throw new ConsumerStoppedException("the schema registry refused the result schema: " + reason, e);
+      }
+    }
+  }
+
+  /** The registry did not answer within the serde's bounded retries; the start tries again. */
+  private static final class RegistryUnreachableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RegistryUnreachableException(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

@@ -33,13 +33,13 @@ final class Transactions implements AutoCloseable {
 
   private final ConsumerSettings settings;
   private final ConsumerMetrics metrics;
-  private final BrokerOutage outage;
+  private final Outage outage;
   private KafkaProducer<byte[], byte[]> producer;
   private KafkaClientMetrics producerMetrics;
   /** Whether {@code initTransactions} completed for the current producer. */
   private boolean initialized;
 
-  Transactions(ConsumerSettings settings, ConsumerMetrics metrics, BrokerOutage outage) {
+  Transactions(ConsumerSettings settings, ConsumerMetrics metrics, Outage outage) {
     this.settings = settings;
     this.metrics = metrics;
     this.outage = outage;

@@ -63,6 +63,7 @@ public final class HashTable {
           "loading the index from {} ({} records at most, committed only)", settings.hashesTopic(), total);
       long lastProgress = System.nanoTime();
       long lastReport = lastProgress;
+      RegistryWait registry = new RegistryWait(settings.kafka().schemaRegistryUrl());
       while (!caughtUp(consumer, ends)) {
         ConsumerRecords<byte[], HashResult> batch;
         try {
@@ -78,11 +79,19 @@ public final class HashTable {
             consumer.seek(e.topicPartition(), e.offset() + 1);
             continue;
           }
+          if (SerdeFailures.classify(e) == SerdeFailures.Kind.TRANSIENT) {
+            // The schema of the record is not cached yet and the registry is down: read it again.
+            registry.unanswered("reading hash table record " + e.topicPartition() + " at offset " + e.offset());
+            consumer.seek(e.topicPartition(), e.offset());
+            lastProgress = System.nanoTime();
+            continue;
+          }
           throw new ProducerException(
               "cannot read the hash table " + settings.hashesTopic() + ": " + e.getMessage(), e);
         }
         long now = System.nanoTime();
         if (!batch.isEmpty()) {
+          registry.answered();
           lastProgress = now;
         } else if (now - lastProgress > STUCK_NANOS) {
           throw new ProducerException(
