@@ -57,8 +57,7 @@ final class DiskFull {
   static void run(ScenarioRun run) throws Exception {
     LocalCluster cluster = run.cluster;
     Path small = cluster.home().resolve("small");
-    run.startPipeline(2);
-    run.startWorkload();
+    run.underLoad(2);
     Path filler = small.resolve("filler");
     long filled = fill(filler);
     Instant full = Instant.now();

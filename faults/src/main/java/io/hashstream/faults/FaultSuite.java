@@ -91,6 +91,11 @@ public final class FaultSuite {
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
+    // A suite stopped early (Ctrl-C, SIGTERM) leaves no producer, consumer or runtime behind.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform()
+                .unstarted(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly)));
     Optional<Path> aot = Optional.of(work.resolve("aot"));
     Distribution distribution = new Distribution(lib.toAbsolutePath(), aot);
     Files.createDirectories(work);

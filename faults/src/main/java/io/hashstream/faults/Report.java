@@ -16,33 +16,31 @@ final class Report {
 
   /** One line, as a scenario ends. */
   static String line(Result result) {
-    return String.format(
-        Locale.ROOT,
-        "scenario %d %s: events %d, results %d, lost %d, duplicated %d, out of order %d, lies %d, recovery %s%s%s",
-        result.scenario().number(),
-        result.outcome(),
-        result.events(),
-        result.results(),
-        result.verdict().wrong(),
-        result.verdict().duplicates() + result.live().duplicates(),
-        result.verdict().outOfOrder() + result.live().outOfOrder(),
-        result.lies(),
-        recovery(result),
-        result.findings().isEmpty() ? "" : "\n  " + String.join("\n  ", result.findings()),
-        details(result));
+    List<String> problems = result.problems();
+    return "scenario "
+        + result.scenario().number()
+        + " "
+        + result.outcome()
+        + ": "
+        + String.format(
+            Locale.ROOT,
+            "events %d, results %d, lost %d, duplicated %d, out of order %d, lies %d, recovery %s",
+            counts(result))
+        + (result.findings().isEmpty() ? "" : "\n  " + String.join("\n  ", result.findings()))
+        + (problems.isEmpty() ? "" : "\n  ! " + String.join("\n  ! ", problems));
   }
 
-  private static String details(Result result) {
-    List<String> all =
-        java.util.stream.Stream.of(
-                result.failures(),
-                result.verdict().wrongSamples(),
-                result.verdict().violationSamples(),
-                result.live().violationSamples(),
-                result.skipped().stream().toList())
-            .flatMap(List::stream)
-            .toList();
-    return all.isEmpty() ? "" : "\n  ! " + String.join("\n  ! ", all);
+  /** Events, results, lost, duplicated, out of order, lies and recovery: the row's figures. */
+  private static Object[] counts(Result result) {
+    return new Object[] {
+      result.events(),
+      result.results(),
+      result.verdict().wrong(),
+      result.duplicates(),
+      result.outOfOrder(),
+      result.lies(),
+      recovery(result)
+    };
   }
 
   private static String recovery(Result result) {
@@ -66,20 +64,12 @@ final class Report {
             """);
     for (Result result : results) {
       out.append(
-          String.format(
-              Locale.ROOT,
-              "| %d | %s | %s | %d | %d | %d | %d | %d | %d | %s | %s |%n",
-              result.scenario().number(),
-              result.scenario().title(),
-              result.outcome(),
-              result.events(),
-              result.results(),
-              result.verdict().wrong(),
-              result.verdict().duplicates() + result.live().duplicates(),
-              result.verdict().outOfOrder() + result.live().outOfOrder(),
-              result.lies(),
-              recovery(result),
-              seconds(result.took())));
+              String.format(
+                  Locale.ROOT, "| %d | %s | %s | ", result.scenario().number(), result.scenario().title(), result.outcome()))
+          .append(String.format(Locale.ROOT, "%d | %d | %d | %d | %d | %d | %s", counts(result)))
+          .append(" | ")
+          .append(seconds(result.took()))
+          .append(" |\n");
     }
     return out.toString();
   }
@@ -91,8 +81,7 @@ final class Report {
             .map(
                 result -> {
                   String lines =
-                      java.util.stream.Stream.of(result.findings(), result.failures(), result.verdict().wrongSamples(), result.verdict().violationSamples(), result.live().violationSamples(), result.skipped().stream().toList())
-                          .flatMap(List::stream)
+                      java.util.stream.Stream.concat(result.findings().stream(), result.problems().stream())
                           .map(line -> "  - " + line)
                           .collect(Collectors.joining("\n"));
                   return "- **" + result.scenario().number() + "**" + (lines.isEmpty() ? " nothing further to say" : "\n" + lines);

@@ -34,6 +34,22 @@ record Result(
     return new Result(scenario, 0, 0, none, none, Optional.empty(), Duration.ZERO, List.of(), List.of(), Optional.of(why));
   }
 
+  long duplicates() {
+    return verdict.duplicates() + live.duplicates();
+  }
+
+  long outOfOrder() {
+    return verdict.outOfOrder() + live.outOfOrder();
+  }
+
+  /** What went wrong, with samples, and why it was skipped. */
+  List<String> problems() {
+    return java.util.stream.Stream.of(
+            failures, verdict.wrongSamples(), verdict.violationSamples(), live.violationSamples(), skipped.stream().toList())
+        .flatMap(List::stream)
+        .toList();
+  }
+
   long lies() {
     return Math.max(verdict.lies(), live.lies());
   }
@@ -44,10 +60,8 @@ record Result(
     }
     return recovery.isPresent()
         && verdict.wrong() == 0
-        && verdict.duplicates() == 0
-        && verdict.outOfOrder() == 0
-        && live.duplicates() == 0
-        && live.outOfOrder() == 0
+        && duplicates() == 0
+        && outOfOrder() == 0
         && lies() == 0
         && failures.isEmpty();
   }

@@ -25,8 +25,7 @@ enum Scenario {
   BROKER_KILL(1, "Broker SIGKILL mid-burst, down 10 s, started again by the runtime; then a SIGTERM bounce") {
     @Override
     void run(ScenarioRun run) throws Exception {
-      run.startPipeline(2);
-      run.startWorkload();
+      run.underLoad(2);
       LocalCluster cluster = run.cluster;
       // The runtime restarts a dead broker within a second: frozen, its supervisor waits 10 s first.
       cluster.launcher().signal(Signal.STOP);
@@ -55,8 +54,7 @@ enum Scenario {
   BROKER_FREEZE(2, "Broker frozen (SIGSTOP) for 20 s, then resumed") {
     @Override
     void run(ScenarioRun run) throws Exception {
-      run.startPipeline(2);
-      run.startWorkload();
+      run.underLoad(2);
       long broker = run.cluster.brokerPid().orElseThrow();
       Signal.STOP.send(broker);
       try {
@@ -74,8 +72,7 @@ enum Scenario {
   NETWORK_CUT(3, "Clients' network cut 30 s (nothing forwarded), then connections reset for 10 s") {
     @Override
     void run(ScenarioRun run) throws Exception {
-      run.startPipeline(2);
-      run.startWorkload();
+      run.underLoad(2);
       var proxy = run.cluster.proxy();
       proxy.stall();
       try {
@@ -96,8 +93,7 @@ enum Scenario {
   REGISTRY_DOWN(4, "Registry killed for 60 s under load; a consumer and a producer started during the outage") {
     @Override
     void run(ScenarioRun run) throws Exception {
-      run.startPipeline(2);
-      run.startWorkload();
+      run.underLoad(2);
       LocalCluster cluster = run.cluster;
       // Frozen, the runtime's supervisor cannot start the registry again before the 60 s are over.
       cluster.launcher().signal(Signal.STOP);
@@ -155,8 +151,7 @@ enum Scenario {
   CONSUMER_KILL(6, "Consumer SIGKILL under load, restarted with the same id (10 times, 2 consumers)") {
     @Override
     void run(ScenarioRun run) throws Exception {
-      run.startPipeline(2);
-      run.startWorkload();
+      run.underLoad(2);
       int kills = run.quick ? 4 : 10;
       for (int kill = 0; kill < kills; kill++) {
         ScenarioRun.hold(run.between(Duration.ofMillis(500), Duration.ofSeconds(4)));
@@ -177,8 +172,7 @@ enum Scenario {
       Path config = run.pipeline.logsDirectory().resolve("consumer.properties");
       // A short session, so the scenario does not wait out the default 45 s; a user may set the same.
       Files.writeString(config, "session.timeout.ms=8000\nheartbeat.interval.ms=2000\n", StandardCharsets.UTF_8);
-      run.startPipeline(3, "--client-config", config.toString());
-      run.startWorkload();
+      run.underLoad(3, "--client-config", config.toString());
       Launched zombie = run.pipeline.consumer("c1");
       zombie.signal(Signal.STOP);
       try {
@@ -208,8 +202,7 @@ enum Scenario {
   SCALE(8, "Scale out and in under load: 1 -> 3 -> 1 consumers") {
     @Override
     void run(ScenarioRun run) throws Exception {
-      run.startPipeline(1);
-      run.startWorkload();
+      run.underLoad(1);
       run.startConsumer("c2");
       run.startConsumer("c3");
       Waits.until(Duration.ofMinutes(1), "three members", () -> members(run).size() == 3);
@@ -232,8 +225,7 @@ enum Scenario {
   FLOOD(10, "10,000 undecodable records on the events topic among good ones") {
     @Override
     void run(ScenarioRun run) throws Exception {
-      run.startPipeline(2);
-      run.startWorkload();
+      run.underLoad(2);
       int flood = run.quick ? 2_000 : 10_000;
       Duration window = Duration.ofSeconds(8);
       double before = rate(run, window);

@@ -62,17 +62,13 @@ final class ScenarioRun implements AutoCloseable {
     }
     pipeline.awaitProducerWatching(producer);
     live = new LiveReader(cluster, topics.hashes(), workload.stable());
-    Map<String, String> tree = workload.tree();
-    try (Oracle oracle = new Oracle(cluster, topics.hashes(), workload.stable())) {
-      Waits.until(
-          SETTLED,
-          "the seeded tree to be in the table",
-          () -> pipeline.exited().isEmpty(),
-          () -> {
-            oracle.catchUp(Duration.ofMinutes(1));
-            return oracle.judge(tree).tableTrue();
-          });
-    }
+    awaitTrue(SETTLED, "the seeded tree to be in the table");
+  }
+
+  /** {@link #startPipeline}, then {@link #startWorkload}: the pipeline under load. */
+  void underLoad(int consumers, String... consumerArgs) throws Exception {
+    startPipeline(consumers, consumerArgs);
+    startWorkload();
   }
 
   /** Starts consumer {@code instance} (again) with the scenario's options; does not wait. */
@@ -103,11 +99,15 @@ final class ScenarioRun implements AutoCloseable {
 
   /** Waits, with the changes stopped, until the table equals the tree. */
   void awaitTrue() throws IOException {
+    awaitTrue(RECOVERY_DEADLINE, "the table to equal the tree");
+  }
+
+  private void awaitTrue(Duration timeout, String what) throws IOException {
     Map<String, String> tree = workload.tree();
     try (Oracle oracle = new Oracle(cluster, topics.hashes(), workload.stable())) {
       Waits.until(
-          RECOVERY_DEADLINE,
-          "the table to equal the tree",
+          timeout,
+          what,
           () -> pipeline.exited().isEmpty(),
           () -> {
             oracle.catchUp(Duration.ofMinutes(1));
