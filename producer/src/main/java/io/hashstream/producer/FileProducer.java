@@ -3,6 +3,7 @@ package io.hashstream.producer;
 import io.hashstream.producer.internal.Cluster;
 import io.hashstream.producer.internal.Failures;
 import io.hashstream.producer.internal.HashTable;
+import io.hashstream.producer.internal.InFlightEvents;
 import io.hashstream.producer.internal.Index;
 import io.hashstream.producer.internal.KafkaConfigs;
 import io.hashstream.producer.internal.ProducerMetrics;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -105,12 +107,15 @@ public final class FileProducer implements AutoCloseable {
     Map<String, Index> indexes;
     try (Cluster cluster = Cluster.connect(settings)) {
       partitions = cluster.ensureEventsTopic();
+      Map<Integer, Long> answered = new HashMap<>();
       indexes =
           HashTable.load(
               settings,
               cluster.hashTablePartitions(),
               roots.stream().map(RootSpec::name).collect(Collectors.toSet()),
-              listener);
+              listener,
+              answered);
+      InFlightEvents.apply(settings, partitions, answered, indexes);
     }
     AvroSerializer<FileChangeEvent> serializer = serializer(settings);
     KafkaProducer<String, FileChangeEvent> kafka;

@@ -2,6 +2,7 @@ package io.hashstream.producer;
 
 import io.hashstream.schemas.avro.ChangeKind;
 import io.hashstream.schemas.avro.FileChangeEvent;
+import io.hashstream.schemas.avro.SourceEvent;
 import io.hashstream.schemas.serde.AvroDeserializer;
 import io.hashstream.schemas.serde.SerdeConfig;
 import io.hashstream.testsupport.TestCluster;
@@ -22,6 +23,7 @@ final class EventLog implements AutoCloseable {
   private final KafkaConsumer<String, FileChangeEvent> consumer;
   private final List<FileChangeEvent> events = new ArrayList<>();
   private final List<String> keys = new ArrayList<>();
+  private final Map<java.util.UUID, SourceEvent> sources = new java.util.HashMap<>();
 
   EventLog(TestCluster cluster, String topic) {
     Map<String, Object> config = cluster.clientConfig();
@@ -49,8 +51,20 @@ final class EventLog implements AutoCloseable {
     for (ConsumerRecord<String, FileChangeEvent> record : consumer.poll(Duration.ofMillis(200))) {
       events.add(record.value());
       keys.add(record.key());
+      sources.put(
+          record.value().getEventId(),
+          new SourceEvent(record.value().getEventId(), record.topic(), record.partition(), record.offset()));
     }
     return List.copyOf(events);
+  }
+
+  /** Where {@code event} was read: the source a consumer's result for it names. */
+  SourceEvent sourceOf(FileChangeEvent event) {
+    SourceEvent source = sources.get(event.getEventId());
+    if (source == null) {
+      throw new IllegalArgumentException("event " + event.getEventId() + " was not read from this log");
+    }
+    return source;
   }
 
   /** Reads up to the topic's current end: every event acknowledged so far is then here. */

@@ -28,9 +28,12 @@ import org.jspecify.annotations.Nullable;
 final class HashTableWriter implements AutoCloseable {
   private final KafkaProducer<String, HashResult> producer;
   private final String topic;
+  private final EventLog events;
 
-  HashTableWriter(TestCluster cluster, String topic) throws Exception {
+  /** Results name their event's real source, read from {@code events}, as a consumer's do. */
+  HashTableWriter(TestCluster cluster, String topic, EventLog events) throws Exception {
     this.topic = topic;
+    this.events = events;
     try (Admin admin = Admin.create(cluster.clientConfig())) {
       admin
           .createTopics(
@@ -72,10 +75,15 @@ final class HashTableWriter implements AutoCloseable {
 
   /** The result a consumer writes after hashing the file {@code event} describes. */
   void hashed(FileChangeEvent event) throws Exception {
-    write(event.getRoot() + "/" + event.getPath(), result(event), true);
+    write(event.getRoot() + "/" + event.getPath(), result(event, events.sourceOf(event)), true);
   }
 
   private static HashResult result(FileChangeEvent event) {
+    // An event of long ago, on no topic of this test.
+    return result(event, SourceEvent.newBuilder().setEventId(event.getEventId()).setTopic("hashstream.events").setPartition(0).setOffset(0).build());
+  }
+
+  private static HashResult result(FileChangeEvent event, SourceEvent source) {
     return HashResult.newBuilder()
             .setRoot(event.getRoot())
             .setPath(event.getPath())
@@ -87,13 +95,7 @@ final class HashTableWriter implements AutoCloseable {
             .setStatusChanged(event.getStatusChanged())
             // Another machine's view: a different device number.
             .setFileIdentity(null)
-            .setSource(
-                SourceEvent.newBuilder()
-                    .setEventId(event.getEventId())
-                    .setTopic("hashstream.events")
-                    .setPartition(0)
-                    .setOffset(0)
-                    .build())
+            .setSource(source)
             .setConsumerId("test-consumer")
             .setHashedAt(Instant.now())
             .build();
@@ -101,7 +103,8 @@ final class HashTableWriter implements AutoCloseable {
 
   /** A result for a path with a size and time of our choosing. */
   void hashed(String root, String path, long size, Instant modified) throws Exception {
-    hashed(event(root, path, size, modified));
+    FileChangeEvent event = event(root, path, size, modified);
+    write(root + "/" + path, result(event), true);
   }
 
   private static FileChangeEvent event(String root, String path, long size, Instant modified) {

@@ -82,13 +82,13 @@ class HeldRootIT {
     LoopVolume.assumeRoot();
     Path mountpoint = Files.createDirectories(temp.resolve("mnt"));
     ProducerSettings settings = settings(cluster, mountpoint);
-    try (LoopVolume volume = volumeWithFiles(mountpoint);
-        HashTableWriter table = new HashTableWriter(cluster, settings.hashesTopic())) {
+    try (LoopVolume volume = volumeWithFiles(mountpoint)) {
       try (FileProducer producer = FileProducer.start(settings, new SimpleMeterRegistry())) {
         ProducerIT.awaitIdle(producer);
       }
       // After the first start, which creates the topic.
-      try (EventLog log = new EventLog(cluster, settings.eventsTopic())) {
+      try (EventLog log = new EventLog(cluster, settings.eventsTopic());
+          HashTableWriter table = new HashTableWriter(cluster, settings.hashesTopic(), log)) {
         List<FileChangeEvent> first = log.catchUp();
         assertThat(first).hasSize(FILES.size());
         // The consumer hashed them all: the next start's index knows every file.

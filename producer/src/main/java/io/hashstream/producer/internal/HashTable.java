@@ -5,6 +5,8 @@ import io.hashstream.producer.ProducerSettings;
 import io.hashstream.producer.Progress;
 import io.hashstream.producer.ProgressListener;
 import io.hashstream.schemas.FileKey;
+import io.hashstream.schemas.SourceHeaders;
+import io.hashstream.schemas.avro.SourceEvent;
 import io.hashstream.schemas.avro.HashResult;
 import io.hashstream.schemas.serde.AvroDeserializer;
 import io.hashstream.schemas.serde.SerdeFailures;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +47,19 @@ public final class HashTable {
    */
   public static Map<String, Index> load(
       ProducerSettings settings, List<TopicPartition> partitions, Set<String> roots, ProgressListener listener) {
+    return load(settings, partitions, roots, listener, new HashMap<>());
+  }
+
+  /**
+   * {@link #load}, noting in {@code answered} the highest offset of each events-topic partition
+   * that a result read answers: every event up to it is reflected in the table.
+   */
+  public static Map<String, Index> load(
+      ProducerSettings settings,
+      List<TopicPartition> partitions,
+      Set<String> roots,
+      ProgressListener listener,
+      Map<Integer, Long> answered) {
     Map<String, Index> indexes = new HashMap<>();
     for (String root : roots) {
       indexes.put(root, new Index());
@@ -103,6 +119,7 @@ public final class HashTable {
         for (ConsumerRecord<byte[], HashResult> record : batch) {
           records++;
           apply(indexes, record.key(), record.value());
+          noteSource(settings.eventsTopic(), record, answered);
         }
         if (now - lastReport >= REPORT_NANOS) {
           lastReport = now;
@@ -118,6 +135,14 @@ public final class HashTable {
         records,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     return indexes;
+  }
+
+  private static void noteSource(String eventsTopic, ConsumerRecord<byte[], HashResult> record, Map<Integer, Long> answered) {
+    HashResult value = record.value();
+    Optional<SourceEvent> source = value != null ? Optional.of(value.getSource()) : SourceHeaders.read(record.headers());
+    source
+        .filter(event -> event.getTopic().equals(eventsTopic))
+        .ifPresent(event -> answered.merge(event.getPartition(), event.getOffset(), Math::max));
   }
 
   private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
