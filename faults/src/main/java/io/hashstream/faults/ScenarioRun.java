@@ -47,7 +47,7 @@ final class ScenarioRun implements AutoCloseable {
     this.workload =
         new Workload(Files.createDirectories(directory.resolve("tree")), random.nextLong(), quick ? Workload.Scale.QUICK : Workload.Scale.FULL).seed();
     Kafka.createTopics(cluster.internalBootstrap(), topics, 6);
-    this.pipeline = new Pipeline(distribution, cluster, topics, workload, directory.resolve("logs"));
+    this.pipeline = new Pipeline(distribution, cluster, topics, workload, Files.createDirectories(directory.resolve("logs")));
   }
 
   /**
@@ -163,14 +163,16 @@ final class ScenarioRun implements AutoCloseable {
           recovery = Optional.of(Duration.between(from, Instant.now()));
           break;
         }
-        if (Instant.now().isAfter(deadline) || !pipeline.exited().isEmpty()) {
+        if (Instant.now().isAfter(deadline) || !pipeline.exited().isEmpty() || live == null) {
           break;
         }
         oracle.poll(Duration.ofMillis(500));
       }
     }
     pipeline.exited().forEach(gone -> failure("exited during the scenario: " + gone));
-    Verdict during = live().stop();
+    LiveReader reader = live;
+    // A scenario that failed before its pipeline ran has no live reader: its row says why.
+    Verdict during = reader == null ? verdict : reader.stop();
     return new Result(
         scenario,
         Kafka.records(cluster.internalBootstrap(), topics.events()),
