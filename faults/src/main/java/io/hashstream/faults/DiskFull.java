@@ -15,7 +15,7 @@ import java.util.Map;
  * a runtime of its own.
  */
 final class DiskFull {
-  static final String SIZE = "48m";
+  static final String SIZE = "256m";
 
   private DiskFull() {}
 

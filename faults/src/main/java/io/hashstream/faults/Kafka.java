@@ -1,5 +1,6 @@
 package io.hashstream.faults;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +12,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** The suite's own administration of the cluster, over the broker's own listener. */
 final class Kafka {
@@ -57,6 +61,39 @@ final class Kafka {
                               TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(TimeUnit.DAYS.toMillis(1))))))
           .all()
           .get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Committed records in {@code topic}, read to its end ({@code read_committed}): a topic written in
+   * transactions has a commit marker at an offset of its own, which end offsets would count.
+   */
+  static long committedRecords(String bootstrap, String topic) throws Exception {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .toList();
+      if (partitions.isEmpty()) {
+        return 0;
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
+      long count = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.getOrDefault(p, 0L))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(topic + " could not be read to its end within a minute");
+        }
+        count += consumer.poll(Duration.ofMillis(200)).count();
+      }
+      return count;
     }
   }
 

@@ -36,7 +36,7 @@ final class Workload {
   /** How much and how fast. */
   record Scale(int stableFiles, int initialFiles, int directories, int opsPerSecond, int burstEvery, int burstSize) {
     static final Scale QUICK = new Scale(50, 150, 8, 40, 40, 150);
-    static final Scale FULL = new Scale(200, 600, 20, 80, 80, 600);
+    static final Scale FULL = new Scale(200, 600, 20, 60, 60, 300);
   }
 
   private static final int MIB = 1 << 20;
