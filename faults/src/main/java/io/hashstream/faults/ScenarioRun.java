@@ -162,6 +162,7 @@ final class ScenarioRun implements AutoCloseable {
       Instant deadline = Instant.now().plus(RECOVERY_DEADLINE);
       Instant last = Instant.now().plus(LONGEST_RECOVERY);
       long fewestWrong = Long.MAX_VALUE;
+      long mostResults = -1;
       while (true) {
         oracle.catchUp(Duration.ofMinutes(1));
         verdict = oracle.judge(tree);
@@ -169,8 +170,10 @@ final class ScenarioRun implements AutoCloseable {
           recovery = Optional.of(Duration.between(from, Instant.now()));
           break;
         }
-        if (verdict.wrong() < fewestWrong) {
-          fewestWrong = verdict.wrong();
+        // Still answering (results committed) or getting truer: a backlog, not yet a verdict.
+        if (verdict.wrong() < fewestWrong || verdict.results() > mostResults) {
+          fewestWrong = Math.min(fewestWrong, verdict.wrong());
+          mostResults = verdict.results();
           Instant progressing = Instant.now().plus(PROGRESS_WINDOW);
           deadline = progressing.isAfter(deadline) ? progressing : deadline;
         }

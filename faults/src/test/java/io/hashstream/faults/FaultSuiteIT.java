@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * broker killed and bounced (1), the producer killed mid-burst (5), a zombie consumer (7), at the
  * quick scale. {@code bench/faults} runs all ten.
  */
+@Tag("local-runtime")
 class FaultSuiteIT {
   @TempDir Path work;
 
