@@ -131,6 +131,29 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** What a fault does while the service it killed stays down. */
+  interface Outage {
+    void last() throws Exception;
+  }
+
+  /**
+   * SIGKILLs the service running as {@code pid} with the runtime's supervisor frozen (SIGSTOP), so
+   * that it stays down while {@code outage} lasts, then lets the supervisor start it again.
+   *
+   * @return the killed pid
+   */
+  long killWithSupervisorFrozen(OptionalLong pid, Outage outage) throws Exception {
+    long killed = pid.orElseThrow();
+    local.signal(Signal.STOP);
+    try {
+      Signal.KILL.send(killed);
+      outage.last();
+    } finally {
+      local.signal(Signal.CONT);
+    }
+    return killed;
+  }
+
   /** Waits until the broker runs a process other than {@code previous} and answers. */
   Instant awaitBrokerRestarted(long previous, Duration timeout) throws InterruptedException {
     Waits.until(timeout, "the broker to be started again", local::alive, () -> brokerPid().orElse(previous) != previous);

@@ -28,16 +28,8 @@ enum Scenario {
       run.underLoad(2);
       LocalCluster cluster = run.cluster;
       // The runtime restarts a dead broker within a second: frozen, its supervisor waits 10 s first.
-      cluster.launcher().signal(Signal.STOP);
-      long killed;
       Instant down = Instant.now();
-      try {
-        killed = cluster.brokerPid().orElseThrow();
-        Signal.KILL.send(killed);
-        ScenarioRun.hold(Duration.ofSeconds(10));
-      } finally {
-        cluster.launcher().signal(Signal.CONT);
-      }
+      long killed = cluster.killWithSupervisorFrozen(cluster.brokerPid(), () -> ScenarioRun.hold(Duration.ofSeconds(10)));
       Instant back = cluster.awaitBrokerRestarted(killed, Duration.ofMinutes(2));
       run.finding("SIGKILL: broker serving again " + seconds(Duration.between(down, back)) + " after the kill (10 s of it held)");
       run.awaitProgress(20);
@@ -96,19 +88,16 @@ enum Scenario {
       run.underLoad(2);
       LocalCluster cluster = run.cluster;
       // Frozen, the runtime's supervisor cannot start the registry again before the 60 s are over.
-      cluster.launcher().signal(Signal.STOP);
-      long registry;
-      try {
-        registry = cluster.registryPid().orElseThrow();
-        Signal.KILL.send(registry);
-        ScenarioRun.hold(Duration.ofSeconds(5));
-        run.pipeline.producer().stop();
-        run.pipeline.startProducer();
-        run.startConsumer("c3");
-        ScenarioRun.hold(Duration.ofSeconds(55));
-      } finally {
-        cluster.launcher().signal(Signal.CONT);
-      }
+      long registry =
+          cluster.killWithSupervisorFrozen(
+              cluster.registryPid(),
+              () -> {
+                ScenarioRun.hold(Duration.ofSeconds(5));
+                run.pipeline.producer().stop();
+                run.pipeline.startProducer();
+                run.startConsumer("c3");
+                ScenarioRun.hold(Duration.ofSeconds(55));
+              });
       Waits.until(Duration.ofMinutes(2), "the registry to be started again", () -> cluster.registryPid().orElse(registry) != registry);
       run.faultEnded();
       Waits.until(Duration.ofMinutes(2), "the registry to answer", () -> Registry.answers(cluster.registryUrl()));

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -139,13 +138,21 @@ public final class HashTable {
 
   private static void noteSource(String eventsTopic, ConsumerRecord<byte[], HashResult> record, Map<Integer, Long> answered) {
     HashResult value = record.value();
-    Optional<SourceEvent> source = value != null ? Optional.of(value.getSource()) : SourceHeaders.read(record.headers());
-    source
-        .filter(event -> event.getTopic().equals(eventsTopic))
-        .ifPresent(event -> answered.merge(event.getPartition(), event.getOffset(), Math::max));
+    if (value != null) {
+      noteSource(eventsTopic, value.getSource(), answered);
+    } else {
+      SourceHeaders.read(record.headers()).ifPresent(source -> noteSource(eventsTopic, source, answered));
+    }
   }
 
-  private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
+  private static void noteSource(String eventsTopic, SourceEvent source, Map<Integer, Long> answered) {
+    if (source.getTopic().equals(eventsTopic)) {
+      answered.merge(source.getPartition(), source.getOffset(), Math::max);
+    }
+  }
+
+  /** Whether {@code consumer} has read every assigned partition up to {@code ends}. */
+  static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
     for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
       if (consumer.position(end.getKey()) < end.getValue()) {
         return false;

@@ -74,7 +74,7 @@ public final class InFlightEvents {
       }
       LOG.info("reading {} event(s) published before this start and not answered yet", unanswered);
       RegistryWait registry = new RegistryWait(settings.kafka().schemaRegistryUrl());
-      while (!caughtUp(consumer, ends)) {
+      while (!HashTable.caughtUp(consumer, ends)) {
         ConsumerRecords<String, FileChangeEvent> batch;
         try {
           batch = consumer.poll(POLL);
@@ -127,15 +127,6 @@ public final class InFlightEvents {
       index.remove(key.path());
     } else {
       index.put(key.path(), IndexEntry.uncertain());
-    }
-    return true;
-  }
-
-  private static boolean caughtUp(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> ends) {
-    for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
-      if (consumer.position(end.getKey()) < end.getValue()) {
-        return false;
-      }
     }
     return true;
   }
