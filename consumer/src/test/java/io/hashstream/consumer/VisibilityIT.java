@@ -96,6 +96,52 @@ class VisibilityIT {
     }
   }
 
+  /**
+   * A burst of directory renames on a local disk: the events of files under a directory renamed
+   * away name paths that no longer exist. On a local file system this host sees what the producer
+   * saw, so they are answered at once (UNSTABLE, not visible; their DELETED events follow), not each
+   * after 4 s of waiting for a view to catch up, and their later looks take no hashing thread's
+   * time from fresh events. With 60 such files and 2 hashing threads, waiting would take 2 minutes
+   * before the fresh file, and its looks as long again.
+   */
+  @Test
+  void filesRenamedAwayBeforeTheirEventsAreHashedDoNotStallALocalRoot(TestCluster cluster) throws Exception {
+    Path before = Files.createDirectories(temp.resolve("before"));
+    Path root = Files.createDirectories(temp.resolve("root"));
+    Files.writeString(root.resolve("seen.txt"), "the root shows its tree");
+    List<FileChangeEvent> renamedAway = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      String name = "dir/f" + i;
+      EventWriter.write(before.resolve(name), ("content " + i).getBytes(StandardCharsets.UTF_8));
+    }
+    try (Running running = Running.start(cluster, Tables.freshTopics(cluster, 1), root)) {
+      HashTable table = running.table();
+      EventWriter events = running.events();
+      events.send("v", root, "seen.txt", ChangeKind.CREATED);
+      await().atMost(DEADLINE).until(() -> statusOf(table, "v/seen.txt") == HashStatus.HASHED);
+      for (int i = 0; i < 60; i++) {
+        renamedAway.add(event(events, before, "dir/f" + i));
+      }
+      for (FileChangeEvent event : renamedAway) {
+        events.send("v/" + event.getPath(), event);
+      }
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                for (FileChangeEvent event : renamedAway) {
+                  assertThat(statusOf(table, "v/" + event.getPath())).as(event.getPath()).isEqualTo(HashStatus.UNSTABLE);
+                }
+              });
+
+      Files.writeString(root.resolve("fresh.txt"), "written after the burst");
+      events.send("v", root, "fresh.txt", ChangeKind.CREATED);
+      byte[] expected = Tables.sha256(root.resolve("fresh.txt"));
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(digestOf(table, "v/fresh.txt")).isEqualTo(expected));
+      assertThat(running.consumer().failure()).isNull();
+    }
+  }
+
   @Test
   void aVolumeNotMountedYetIsHeldThenHashedOnceMounted(TestCluster cluster) throws Exception {
     LoopVolume.assumeRoot();

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * read is repeated a few times, then the file is reported {@code unstable}. If the file system shows
  * an older state than the event did (a network file system that has not caught up), the read waits
  * with backoff, then reports {@code unstable}; so does a path where this host sees nothing although
- * the event saw a file: not visible is not deleted. A directory, or a path beneath a directory that
+ * the event saw a file: not visible is not deleted. On a local file system neither is waited for
+ * ({@link RootView#viewMayLag}): the file changed or went after its event. A directory, or a path beneath a directory that
  * became a symbolic link, is not a file of the tree: gone.
  *
  * <p>One per hashing thread: it owns its opener (with its read buffer) and its digest.
@@ -91,6 +92,39 @@ public final class FileHashing implements AutoCloseable {
     default boolean awaitVisible() {
       return true;
     }
+
+    /**
+     * Whether this host's view of the root can lag the producer's (a network file system): then a
+     * view older than the event is waited for. On a local one it is a change after the event.
+     */
+    default boolean viewMayLag() {
+      return true;
+    }
+  }
+
+  /**
+   * How a hash waits for this host's view to catch up, or for a transient failure to pass. The
+   * hashing threads end the wait early when a newer event of the path came (it answers the path
+   * anyway) or the task was cancelled; a later look at an uncertain answer does not wait at all,
+   * its schedule is the wait.
+   */
+  @FunctionalInterface
+  public interface Patience {
+    /** Never waits. */
+    Patience NONE = wait -> false;
+    /** Sleeps the whole wait. */
+    Patience SLEEP =
+        wait -> {
+          Thread.sleep(wait);
+          return true;
+        };
+
+    /**
+     * Waits up to {@code wait}.
+     *
+     * @return false if the wait was given up: the hash answers with what it saw
+     */
+    boolean await(Duration wait) throws InterruptedException;
   }
 
   /**
@@ -100,7 +134,7 @@ public final class FileHashing implements AutoCloseable {
    */
   public HashOutcome hash(RootDirectory root, String relativePath, Expected expected)
       throws InterruptedException {
-    return hash(() -> root, relativePath, expected);
+    return hash(() -> root, relativePath, expected, Patience.SLEEP);
   }
 
   /**
@@ -108,7 +142,7 @@ public final class FileHashing implements AutoCloseable {
    *
    * @throws java.util.concurrent.CancellationException when the {@link ReadWatch} cancels it
    */
-  public HashOutcome hash(RootView root, String relativePath, Expected expected)
+  public HashOutcome hash(RootView root, String relativePath, Expected expected, Patience patience)
       throws InterruptedException {
     int staleWaits = 0;
     int failedTries = 0;
@@ -122,7 +156,7 @@ public final class FileHashing implements AutoCloseable {
             return new HashOutcome.Gone();
           }
           // The event saw a file here: this host may not see it yet (or its volume is not mounted).
-          if (root.awaitVisible() && backedOff(staleWaits++)) {
+          if (root.awaitVisible() && root.viewMayLag() && backedOff(patience, staleWaits++)) {
             continue;
           }
           return new HashOutcome.NotVisible(
@@ -144,7 +178,7 @@ public final class FileHashing implements AutoCloseable {
           return new HashOutcome.Refused(refused.reason());
         }
         case OpenOutcome.Unreadable unreadable -> {
-          if (unreadable.mayPass() && backedOff(failedTries++)) {
+          if (unreadable.mayPass() && backedOff(patience, failedTries++)) {
             continue;
           }
           return new HashOutcome.Unreadable(triedAgain(unreadable.reason(), failedTries), unreadable.state());
@@ -154,7 +188,7 @@ public final class FileHashing implements AutoCloseable {
       if (expected.olderThanEvent(state)) {
         // Not holding the descriptor while waiting.
         file.close();
-        if (backedOff(staleWaits++)) {
+        if (root.viewMayLag() && backedOff(patience, staleWaits++)) {
           continue;
         }
         return new HashOutcome.Unstable(
@@ -174,7 +208,7 @@ public final class FileHashing implements AutoCloseable {
       } catch (IOException e) {
         // A read error (EIO, a network file system that went away): tried again, then reported.
         read--;
-        if (backedOff(failedTries++)) {
+        if (backedOff(patience, failedTries++)) {
           continue;
         }
         return new HashOutcome.Unreadable(triedAgain(describe(e), failedTries), state);
@@ -205,12 +239,8 @@ public final class FileHashing implements AutoCloseable {
   }
 
   /** Waits out backoff step {@code step} for a view to catch up; false once the steps are spent. */
-  private static boolean backedOff(int step) throws InterruptedException {
-    if (step >= STALE_BACKOFF.length) {
-      return false;
-    }
-    Thread.sleep(STALE_BACKOFF[step]);
-    return true;
+  private static boolean backedOff(Patience patience, int step) throws InterruptedException {
+    return step < STALE_BACKOFF.length && patience.await(STALE_BACKOFF[step]);
   }
 
   private static String triedAgain(String reason, int tries) {

@@ -2,6 +2,8 @@ package io.hashstream.consumer.internal;
 
 import io.hashstream.schemas.FileKey;
 import io.hashstream.schemas.avro.FileChangeEvent;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +40,8 @@ final class HashTask implements PendingRecord {
   private volatile long hashNanos;
   /** Poll thread only: the newer task that answers for this one once it is COVERED. */
   private @Nullable HashTask coveredBy;
+  /** Guarded by {@code this}: a newer event of the key waits for this running task. */
+  private boolean superseded;
 
   HashTask(
       ConsumerRecord<byte[], byte[]> record,
@@ -147,6 +151,35 @@ final class HashTask implements PendingRecord {
   @Override
   public void cancel() {
     state.set(State.CANCELLED);
+    synchronized (this) {
+      notifyAll();
+    }
+  }
+
+  /**
+   * Poll thread: a newer event of the key came while this task runs. Its hash answers the path
+   * anyway, so this one stops waiting for the file system to catch up ({@link #awaitView}).
+   */
+  synchronized void supersede() {
+    superseded = true;
+    notifyAll();
+  }
+
+  /**
+   * Hashing thread: waits up to {@code wait} for this host's view of the file to catch up.
+   *
+   * @return false, at once, if a newer event of the key came or the task was cancelled
+   */
+  synchronized boolean awaitView(Duration wait) throws InterruptedException {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (!superseded && state.get() != State.CANCELLED) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return true;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return false;
   }
 
   /** Poll thread: whether this task's answer is known (its own, or that of the task covering it). */

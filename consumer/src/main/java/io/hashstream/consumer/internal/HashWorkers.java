@@ -115,7 +115,9 @@ final class HashWorkers implements AutoCloseable {
               task.root(),
               task.key().path(),
               new FileHashing.Expected(
-                  task.event().getSize(), task.event().getModified(), task.event().getStatusChanged()));
+                  task.event().getSize(), task.event().getModified(), task.event().getStatusChanged()),
+              // A later look waits by its schedule, not on a hashing thread.
+              task.look() > 0 ? FileHashing.Patience.NONE : task::awaitView);
     } catch (CancellationException e) {
       // The poll thread no longer wants it; it forgot the task already.
       return true;

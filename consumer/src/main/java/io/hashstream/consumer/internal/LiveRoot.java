@@ -45,6 +45,8 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
   private volatile RootDirectory directory;
   /** The held directory's device and inode ({@link BasicFileAttributes#fileKey}), as opened. */
   private volatile @Nullable Object identity;
+  /** The file system the held directory is on: whether waiting for a file not visible helps. */
+  private volatile RootFileSystem fileSystem;
   /** The last failure to {@code stat} the configured path, said once until it reads again. */
   private @Nullable String unreadable;
   /** The identity of the root when this instance last saw a file beneath it; null before that. */
@@ -58,11 +60,17 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
   private final LongSupplier clock;
 
   private LiveRoot(
-      String name, Path configured, RootDirectory directory, @Nullable Object identity, LongSupplier clock) {
+      String name,
+      Path configured,
+      RootDirectory directory,
+      @Nullable Object identity,
+      RootFileSystem fileSystem,
+      LongSupplier clock) {
     this.name = name;
     this.configured = configured;
     this.directory = directory;
     this.identity = identity;
+    this.fileSystem = fileSystem;
     this.clock = clock;
   }
 
@@ -78,7 +86,11 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
   /** With {@code clock} ({@link System#nanoTime} or a test's) for how long it has been suspect. */
   static LiveRoot open(String name, Path configured, LongSupplier clock) throws IOException {
     Object identity = Files.readAttributes(configured, BasicFileAttributes.class).fileKey();
-    return new LiveRoot(name, configured, RootDirectory.open(configured.toRealPath()), identity, clock);
+    Path real = configured.toRealPath();
+    LiveRoot root =
+        new LiveRoot(name, configured, RootDirectory.open(real), identity, RootFileSystem.of(real), clock);
+    LOG.info("root {} at {}: on {}", name, configured, root.fileSystem.describe());
+    return root;
   }
 
   String name() {
@@ -111,22 +123,27 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
       return directory;
     }
     RootDirectory fresh;
+    Path real;
     try {
-      fresh = RootDirectory.open(configured.toRealPath());
+      real = configured.toRealPath();
+      fresh = RootDirectory.open(real);
     } catch (IOException e) {
       cannotRead(e);
       return directory;
     }
+    RootFileSystem freshFileSystem = RootFileSystem.of(real);
     LOG.warn(
         "root {}: {} is no longer the directory this consumer opened ({} before, {} now: mounted,"
-            + " unmounted or replaced); files are opened beneath the new one",
+            + " unmounted or replaced); files are opened beneath the new one, on {}",
         name,
         configured,
         identity,
-        seen);
+        seen,
+        freshFileSystem.describe());
     RootDirectory old = directory;
     directory = fresh;
     identity = seen;
+    fileSystem = freshFileSystem;
     unreadable = null;
     // Opens running beneath the old one finish first; one that starts now is retried on the new one.
     old.close();
@@ -161,6 +178,11 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
   @Override
   public boolean awaitVisible() {
     return !notVisible();
+  }
+
+  @Override
+  public boolean viewMayLag() {
+    return fileSystem.viewMayLag();
   }
 
   /**

@@ -18,7 +18,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Per key at most one task is with the hashing threads; a newer event of a key whose task has not
  * started covers it (one hash answers both), and a newer event of a key whose task is running
- * waits for it, so one key's files are never hashed twice at once nor answered out of order. The
+ * waits for it (and cuts short any wait of the running one for the file system to catch up), so
+ * one key's files are never hashed twice at once nor answered out of order. The
  * partition commits past the longest settled prefix of its records: {@link #ready} holds their
  * answers in offset order until the transaction that carries them commits.
  */
@@ -65,6 +66,7 @@ final class PartitionWork {
     if (waiting != null && !waiting.coverBy(task)) {
       throw new IllegalStateException("a waiting task of " + key + " had started");
     }
+    current.supersede();
   }
 
   /** A task of this partition finished: the next event of its key may be hashed now. */

@@ -180,8 +180,46 @@ class FileHashingTest {
             return false;
           }
         };
-    assertThat(hashing.hash(suspect, "not-here", sawAFile)).isInstanceOf(HashOutcome.NotVisible.class);
+    assertThat(hashing.hash(suspect, "not-here", sawAFile, FileHashing.Patience.SLEEP)).isInstanceOf(HashOutcome.NotVisible.class);
     assertThat(opens).as("looked up once, not again after a wait").hasValue(1);
+  }
+
+  /**
+   * On a local file system this host sees what the producer saw: a file not visible was renamed or
+   * deleted since its event, an older view was changed since; neither is waited for.
+   */
+  @Test
+  void aRootOnALocalFileSystemIsNotWaitedFor() throws Exception {
+    FileHashing.RootView local =
+        new FileHashing.RootView() {
+          @Override
+          public RootDirectory directory() {
+            return root;
+          }
+
+          @Override
+          public boolean viewMayLag() {
+            return false;
+          }
+        };
+    AtomicInteger waits = new AtomicInteger();
+    FileHashing.Patience counted = wait -> waits.incrementAndGet() > 0;
+    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"), null);
+    assertThat(hashing.hash(local, "renamed-away", sawAFile, counted)).isInstanceOf(HashOutcome.NotVisible.class);
+    Path file = Files.writeString(directory.resolve("put-back"), "old");
+    Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
+    assertThat(hashing.hash(local, "put-back", sawAFile, counted)).isInstanceOf(HashOutcome.Unstable.class);
+    assertThat(waits).as("no wait asked for").hasValue(0);
+  }
+
+  /** A wait given up (a newer event of the path came) answers with what the hash saw, at once. */
+  @Test
+  void aWaitGivenUpAnswersWithWhatWasSeen() throws Exception {
+    AtomicInteger waits = new AtomicInteger();
+    FileHashing.Patience givenUp = wait -> waits.incrementAndGet() < 0;
+    FileHashing.Expected sawAFile = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"), null);
+    assertThat(hashing.hash(() -> root, "not-here", sawAFile, givenUp)).isInstanceOf(HashOutcome.NotVisible.class);
+    assertThat(waits).as("asked once, then answered").hasValue(1);
   }
 
   @Test

@@ -1,11 +1,13 @@
 package io.hashstream.consumer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.hashstream.schemas.FileKey;
 import io.hashstream.schemas.avro.ChangeKind;
 import io.hashstream.schemas.avro.FileChangeEvent;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
@@ -221,5 +224,43 @@ class PartitionWorkTest {
       }
       assertThat(answered).as("seed %d", seed).isEqualTo(events);
     }
+  }
+
+  /**
+   * A running hash that waits for the file system to catch up stops waiting once a newer event of
+   * its key comes (that event answers the path anyway), and once it is cancelled; otherwise it
+   * waits the whole time.
+   */
+  @Test
+  void aNewerEventOfTheKeyEndsTheRunningTasksWaitForTheFileSystem() throws Exception {
+    PartitionWork work = new PartitionWork(PARTITION);
+    HashTask running = addRunning(work, "renamed-away");
+    assertThat(running.awaitView(Duration.ofMillis(1))).as("a short wait runs out").isTrue();
+    AtomicReference<Boolean> waited = new AtomicReference<>();
+    Thread hashing = Thread.ofPlatform().start(() -> {
+      try {
+        waited.set(running.awaitView(Duration.ofHours(1)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> hashing.getState() == Thread.State.TIMED_WAITING);
+    HashTask newer = add(work, "renamed-away");
+    assertThat(hashing.join(Duration.ofSeconds(10))).as("woken by the newer event").isTrue();
+    assertThat(waited.get()).as("the wait was given up").isFalse();
+    assertThat(newer.state()).isEqualTo(HashTask.State.WAITING);
+
+    HashTask other = addRunning(work, "other");
+    Thread cancelled = Thread.ofPlatform().start(() -> {
+      try {
+        waited.set(other.awaitView(Duration.ofHours(1)));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    await().atMost(Duration.ofSeconds(10)).until(() -> cancelled.getState() == Thread.State.TIMED_WAITING);
+    other.cancel();
+    assertThat(cancelled.join(Duration.ofSeconds(10))).as("woken by the cancel").isTrue();
+    assertThat(waited.get()).isFalse();
   }
 }
