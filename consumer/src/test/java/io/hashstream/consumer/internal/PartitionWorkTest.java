@@ -237,30 +237,29 @@ class PartitionWorkTest {
     HashTask running = addRunning(work, "renamed-away");
     assertThat(running.awaitView(Duration.ofMillis(1))).as("a short wait runs out").isTrue();
     AtomicReference<Boolean> waited = new AtomicReference<>();
-    Thread hashing = Thread.ofPlatform().start(() -> {
-      try {
-        waited.set(running.awaitView(Duration.ofHours(1)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
-    await().atMost(Duration.ofSeconds(10)).until(() -> hashing.getState() == Thread.State.TIMED_WAITING);
+    Thread hashing = waitingForTheView(running, waited);
     HashTask newer = add(work, "renamed-away");
     assertThat(hashing.join(Duration.ofSeconds(10))).as("woken by the newer event").isTrue();
     assertThat(waited.get()).as("the wait was given up").isFalse();
     assertThat(newer.state()).isEqualTo(HashTask.State.WAITING);
 
     HashTask other = addRunning(work, "other");
-    Thread cancelled = Thread.ofPlatform().start(() -> {
+    Thread cancelled = waitingForTheView(other, waited);
+    other.cancel();
+    assertThat(cancelled.join(Duration.ofSeconds(10))).as("woken by the cancel").isTrue();
+    assertThat(waited.get()).isFalse();
+  }
+
+  /** A hashing thread of {@code task}, waiting for an hour for the file system to catch up. */
+  private static Thread waitingForTheView(HashTask task, AtomicReference<Boolean> waited) {
+    Thread hashing = Thread.ofPlatform().start(() -> {
       try {
-        waited.set(other.awaitView(Duration.ofHours(1)));
+        waited.set(task.awaitView(Duration.ofHours(1)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     });
-    await().atMost(Duration.ofSeconds(10)).until(() -> cancelled.getState() == Thread.State.TIMED_WAITING);
-    other.cancel();
-    assertThat(cancelled.join(Duration.ofSeconds(10))).as("woken by the cancel").isTrue();
-    assertThat(waited.get()).isFalse();
+    await().atMost(Duration.ofSeconds(10)).until(() -> hashing.getState() == Thread.State.TIMED_WAITING);
+    return hashing;
   }
 }
