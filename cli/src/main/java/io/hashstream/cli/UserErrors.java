@@ -1,6 +1,7 @@
 package io.hashstream.cli;
 
 import io.hashstream.consumer.ConsumerStoppedException;
+import io.hashstream.consumer.verify.VerifyException;
 import io.hashstream.producer.ProducerException;
 import io.hashstream.runtime.LocalRuntimeException;
 import java.io.PrintWriter;
@@ -61,6 +62,7 @@ final class UserErrors {
       case LocalRuntimeException runtime -> text;
       case ConsumerStoppedException stopped -> text;
       case ProducerException producer -> text;
+      case VerifyException verify -> text;
       case UsageException usage -> text;
       case FailedException failed -> text;
       case InterruptedException interrupted -> "interrupted";

@@ -12,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -95,7 +97,37 @@ public final class LoopVolume implements AutoCloseable {
     }
   }
 
-  private static void run(String... command) throws IOException, InterruptedException {
+  /**
+   * Where the first block of {@code file}, a file on the mounted volume, lies in the image, in
+   * bytes: what {@code filefrag} says after a {@code sync}.
+   */
+  public long offsetOfFirstBlock(Path file) throws IOException, InterruptedException {
+    requireMounted();
+    run("sync");
+    String report = run("filefrag", "-v", "-b4096", file.toString());
+    // "   0:        0..       0:      34816..     34816:      1:             last,eof"
+    Matcher extent = Pattern.compile("(?m)^\\s*0:\\s*0\\.\\.\\s*\\d+:\\s*(\\d+)\\.\\.").matcher(report);
+    if (!extent.find()) {
+      throw new IOException("filefrag gave no first extent for " + file + ":\n" + report);
+    }
+    return Long.parseLong(extent.group(1)) * 4096;
+  }
+
+  /**
+   * Writes {@code bytes} into the image at {@code offset} while the volume is not mounted: beneath
+   * the file system, which sees no write, so no time of any file changes.
+   */
+  public void writeBeneath(long offset, byte[] bytes) throws IOException {
+    if (mountedAt != null) {
+      throw new IllegalStateException("unmount the volume first: a mounted one would not see the write");
+    }
+    try (FileChannel file = FileChannel.open(image, StandardOpenOption.WRITE)) {
+      file.write(ByteBuffer.wrap(bytes), offset);
+      file.force(false);
+    }
+  }
+
+  private static String run(String... command) throws IOException, InterruptedException {
     List<String> line = new ArrayList<>(List.of(command));
     Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -106,5 +138,6 @@ public final class LoopVolume implements AutoCloseable {
     if (process.exitValue() != 0) {
       throw new IOException(String.join(" ", line) + " failed (exit " + process.exitValue() + "): " + output);
     }
+    return output;
   }
 }

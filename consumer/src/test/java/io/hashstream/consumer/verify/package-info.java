@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.consumer.verify;
+
+import org.jspecify.annotations.NullMarked;
