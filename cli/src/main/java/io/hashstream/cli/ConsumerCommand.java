@@ -109,6 +109,18 @@ final class ConsumerCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   private UnknownRootPolicy unknownRoots = UnknownRootPolicy.HOLD;
 
+  @Option(
+      names = "--verify-rate",
+      paramLabel = "BYTES",
+      defaultValue = "${env:HASHSTREAM_VERIFY_RATE:-0}",
+      converter = ByteCountConverter.class,
+      description =
+          "Verify the files of this instance's partitions continuously, reading at most this many"
+              + " bytes per second (such as 2M): what 'hashstream verify' does, in passes that go on"
+              + " across restarts and rebalances, drift logged at ERROR and counted (env"
+              + " HASHSTREAM_VERIFY_RATE; default: 0, off).")
+  private long verifyRate;
+
   /** {@code hold} or {@code dead-letter}, as users write them. */
   static final class UnknownRootsConverter implements CommandLine.ITypeConverter<UnknownRootPolicy> {
     @Override
@@ -145,7 +157,7 @@ final class ConsumerCommand implements Callable<Integer> {
       throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
     }
     MeterRegistry registry = metrics.registry();
-    HashingConsumer consumer = HashingConsumer.create(settings, registry);
+    HashingConsumer consumer = HashingConsumer.create(settings, registry, verifyRate);
     metrics.serve(() -> health(consumer.health(), registry, unknownRoots));
     CountDownLatch finished = new CountDownLatch(1);
     ShutdownSignals.onSignal(

@@ -66,9 +66,10 @@ final class VerifyCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-bytes-per-second",
-      paramLabel = "N",
+      paramLabel = "BYTES",
       defaultValue = "0",
-      description = "Read at most this many bytes per second (default: no limit).")
+      converter = ByteCountConverter.class,
+      description = "Read at most this many bytes per second, such as 20M (default: no limit).")
   private long maxBytesPerSecond;
 
   @Option(names = "--all", description = "Print a line for every path, verified and not sampled ones too.")

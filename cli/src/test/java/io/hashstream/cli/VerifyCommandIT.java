@@ -105,12 +105,7 @@ class VerifyCommandIT {
       Files.writeString(tree.resolve("sound.txt"), "stays as it was");
       String[] topics = Tables.freshTopics(cluster, 1);
       tableOf(cluster, topics, tree);
-      long offset = volume.offsetOfFirstBlock(tree.resolve("rotting.bin"));
-      volume.unmount();
-      byte[] rot = new byte[4096];
-      new Random(8).nextBytes(rot);
-      volume.writeBeneath(offset, rot);
-      volume.mount(mountpoint);
+      volume.rotFirstBlock(tree.resolve("rotting.bin"), 8);
 
       Run run = verify(cluster, topics, "--root", "t=" + tree);
       assertThat(run.exit()).as(run.stderr()).isEqualTo(VerifyCommand.TABLE_UNTRUE);

@@ -14,7 +14,12 @@ final class ConsumerRunner implements AutoCloseable {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   ConsumerRunner(ConsumerSettings settings) {
-    consumer = HashingConsumer.create(settings, registry);
+    this(settings, 0);
+  }
+
+  /** An instance that also verifies its files continuously at {@code verifyBytesPerSecond}. */
+  ConsumerRunner(ConsumerSettings settings, long verifyBytesPerSecond) {
+    consumer = HashingConsumer.create(settings, registry, verifyBytesPerSecond);
     thread =
         Thread.ofPlatform()
             .name("consumer-" + settings.instanceId())
@@ -37,6 +42,12 @@ final class ConsumerRunner implements AutoCloseable {
   /** The count of a counter of this instance, 0 before its first increment. */
   double count(String counter) {
     var meter = registry.find(counter).counter();
+    return meter == null ? 0 : meter.count();
+  }
+
+  /** The count of a counter of this instance with the tag {@code name=value}, 0 before its first increment. */
+  double count(String counter, String name, String value) {
+    var meter = registry.find(counter).tag(name, value).counter();
     return meter == null ? 0 : meter.count();
   }
 

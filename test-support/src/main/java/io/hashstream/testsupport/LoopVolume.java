@@ -98,6 +98,21 @@ public final class LoopVolume implements AutoCloseable {
   }
 
   /**
+   * Bit rot, made by hand: the first block of {@code file}, a file on the mounted volume, rewritten
+   * with {@code seed}'s random bytes beneath the file system (unmounted, the image written, mounted
+   * again where it was). The file system sees no write: no time of the file moves.
+   */
+  public void rotFirstBlock(Path file, long seed) throws IOException, InterruptedException {
+    Path mountpoint = requireMounted();
+    long offset = offsetOfFirstBlock(file);
+    unmount();
+    byte[] rot = new byte[4096];
+    new java.util.Random(seed).nextBytes(rot);
+    writeBeneath(offset, rot);
+    mount(mountpoint);
+  }
+
+  /**
    * Where the first block of {@code file}, a file on the mounted volume, lies in the image, in
    * bytes: what {@code filefrag} says after a {@code sync}.
    */

@@ -90,6 +90,8 @@ public final class HashingLoop implements AutoCloseable {
   private final HashWorkers workers;
   /** Poll thread only: uncertain answers looked at again. */
   private final Rechecks rechecks;
+  /** Written by the poll thread at each rebalance, read by continuous verify. */
+  private volatile Set<Integer> assigned = Set.of();
   /** Poll thread only: the assigned partitions' uncommitted records. */
   private final Map<TopicPartition, PartitionWork> works = new HashMap<>();
   private final RateLimitedLog unknownRoots = new RateLimitedLog(LOG, Duration.ofMinutes(1));
@@ -742,6 +744,20 @@ public final class HashingLoop implements AutoCloseable {
     return null;
   }
 
+  /** Poll thread: publishes the events partitions held now, for {@link #assignedPartitions}. */
+  private void noteAssignment() {
+    Set<Integer> held = new java.util.HashSet<>();
+    for (TopicPartition partition : works.keySet()) {
+      held.add(partition.partition());
+    }
+    assigned = Set.copyOf(held);
+  }
+
+  /** The partitions of the events topic this instance holds now; safe from any thread. */
+  public Set<Integer> assignedPartitions() {
+    return assigned;
+  }
+
   /**
    * Runs inside {@code poll()}, where no transaction is ever open. A revocation commits what is
    * finished and cancels the hashes of the revoked partitions, never waiting for one.
@@ -776,6 +792,7 @@ public final class HashingLoop implements AutoCloseable {
         works.computeIfAbsent(partition, PartitionWork::new);
       }
       metrics.assigned(consumer.assignment().size());
+      noteAssignment();
     }
 
     @Override
@@ -793,6 +810,7 @@ public final class HashingLoop implements AutoCloseable {
           work.abandon();
         }
       }
+      noteAssignment();
     }
   }
 

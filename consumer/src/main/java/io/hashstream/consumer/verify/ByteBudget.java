@@ -23,12 +23,17 @@ final class ByteBudget implements ReadWatch {
   @Override
   public void hashed(int read) {
     bytes += read;
+    pace(read);
+  }
+
+  /** Pays for {@code cost} bytes of the rate without reading them: what looking at a file costs. */
+  void pace(long cost) {
     if (nanosPerByte == 0) {
       return;
     }
     long now = System.nanoTime();
     // Time not spent reading (between files, while walking) is not saved up for a later burst.
-    dueNanos = Math.max(dueNanos, now - TimeUnit.MILLISECONDS.toNanos(100)) + (long) (read * nanosPerByte);
+    dueNanos = Math.max(dueNanos, now - TimeUnit.MILLISECONDS.toNanos(100)) + (long) (cost * nanosPerByte);
     long wait;
     while ((wait = dueNanos - System.nanoTime()) > 0) {
       LockSupport.parkNanos(wait);

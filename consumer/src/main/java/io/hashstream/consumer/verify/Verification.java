@@ -1,10 +1,5 @@
 package io.hashstream.consumer.verify;
 
-import io.hashstream.consumer.internal.FileHashing;
-import io.hashstream.consumer.internal.FileState;
-import io.hashstream.consumer.internal.FileStats;
-import io.hashstream.consumer.internal.HashOutcome;
-import io.hashstream.consumer.internal.nativeio.FileOpener;
 import io.hashstream.consumer.internal.nativeio.RootDirectory;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -15,10 +10,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -40,7 +33,6 @@ public final class Verification {
   private static final Logger LOG = LoggerFactory.getLogger(Verification.class);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
   private static final Duration LOG_EVERY = Duration.ofSeconds(10);
-  private static final HexFormat HEX = HexFormat.of();
 
   private final VerifySettings settings;
   private final Consumer<Finding> findings;
@@ -82,11 +74,12 @@ public final class Verification {
     Map<String, Map<String, TableEntry>> table = TableSnapshot.read(settings, settings.roots().keySet());
     entries = table.values().stream().mapToLong(Map::size).sum();
     LOG.info("verify: the table holds {} entries for roots {}", entries, settings.roots().keySet());
-    try (FileHashing hashing = new FileHashing(FileOpener.forThisPlatform(), budget)) {
+    try (FileCheck check = new FileCheck(budget)) {
       for (Map.Entry<String, Path> root : settings.roots().entrySet()) {
         Map<String, TableEntry> rootEntries = table.getOrDefault(root.getKey(), new java.util.HashMap<>());
-        verifyRoot(hashing, root.getKey(), root.getValue(), rootEntries);
+        verifyRoot(check, root.getKey(), root.getValue(), rootEntries);
       }
+      filesRead = check.filesRead();
     }
     VerifySummary summary =
         new VerifySummary(counts, filesRead, budget.bytes(), Duration.ofNanos(System.nanoTime() - started), settings.seed());
@@ -94,7 +87,7 @@ public final class Verification {
     return summary;
   }
 
-  private void verifyRoot(FileHashing hashing, String name, Path configured, Map<String, TableEntry> rootEntries)
+  private void verifyRoot(FileCheck check, String name, Path configured, Map<String, TableEntry> rootEntries)
       throws InterruptedException {
     Path real;
     try {
@@ -114,7 +107,7 @@ public final class Verification {
     }
     List<String> unlisted = new ArrayList<>();
     try (RootDirectory directory = RootDirectory.open(real)) {
-      Walker walker = new Walker(hashing, name, real, directory, rootEntries, unlisted);
+      Walker walker = new Walker(check, name, real, directory, rootEntries, unlisted);
       Files.walkFileTree(real, walker);
       if (walker.interrupted) {
         throw new InterruptedException();
@@ -144,7 +137,7 @@ public final class Verification {
 
   /** Walks one root: every path but directories is judged as it is met. */
   private final class Walker extends SimpleFileVisitor<Path> {
-    private final FileHashing hashing;
+    private final FileCheck check;
     private final String root;
     private final Path real;
     private final RootDirectory directory;
@@ -153,13 +146,13 @@ public final class Verification {
     private boolean interrupted;
 
     Walker(
-        FileHashing hashing,
+        FileCheck check,
         String root,
         Path real,
         RootDirectory directory,
         Map<String, TableEntry> rootEntries,
         List<String> unlisted) {
-      this.hashing = hashing;
+      this.check = check;
       this.root = root;
       this.real = real;
       this.directory = directory;
@@ -205,62 +198,8 @@ public final class Verification {
         }
         return;
       }
-      Optional<FileState> now = FileStats.lstat(file);
-      switch (EntryJudge.judge(entry, now)) {
-        case Judgement.Gone _ -> report(Verdict.GONE_FROM_TREE, root, path, "removed while verify ran", entry.digest(), null);
-        case Judgement.Behind behind -> report(Verdict.TABLE_BEHIND, root, path, behind.reason(), entry.digest(), null);
-        case Judgement.NoDigest none -> report(Verdict.UNCERTAIN, root, path, none.reason(), null, null);
-        case Judgement.NotAFile _ -> report(Verdict.VERIFIED, root, path, null, null, null);
-        case Judgement.WorthReading readable -> {
-          if (sample.includes(root + "/" + path)) {
-            read(path, entry, now.orElseThrow(), readable.doubt());
-          } else {
-            report(Verdict.NOT_SAMPLED, root, path, null, entry.digest(), null);
-          }
-        }
-      }
-    }
-
-    private void read(String path, TableEntry entry, FileState before, @Nullable String doubt)
-        throws InterruptedException {
-      filesRead++;
-      HashOutcome outcome =
-          hashing.hash(
-              () -> directory,
-              path,
-              new FileHashing.Expected(entry.size(), entry.modified(), entry.changed()),
-              FileHashing.Patience.NONE);
-      String tableDigest = entry.digest();
-      switch (outcome) {
-        case HashOutcome.Hashed hashed -> {
-          String digest = HEX.formatHex(hashed.digest());
-          if (!hashed.state().sameAs(before)) {
-            report(Verdict.TABLE_BEHIND, root, path, "changed while verify read it", tableDigest, digest);
-          } else if (digest.equals(tableDigest)) {
-            report(Verdict.VERIFIED, root, path, null, tableDigest, digest);
-          } else if (doubt != null) {
-            report(Verdict.UNCERTAIN, root, path, "its digest differs, but " + doubt, tableDigest, digest);
-          } else {
-            report(
-                Verdict.DRIFT,
-                root,
-                path,
-                "same size, times and inode as its entry, different content: bit rot, or a change by someone who"
-                    + " could also set the clock",
-                tableDigest,
-                digest);
-          }
-        }
-        case HashOutcome.Gone _ -> report(Verdict.GONE_FROM_TREE, root, path, "removed while verify ran", tableDigest, null);
-        case HashOutcome.NotRegular notRegular ->
-            report(Verdict.TABLE_BEHIND, root, path, "no longer a regular file", tableDigest, null);
-        case HashOutcome.Unstable unstable -> report(Verdict.UNCERTAIN, root, path, unstable.reason(), tableDigest, null);
-        case HashOutcome.Unreadable unreadable ->
-            report(Verdict.UNCERTAIN, root, path, "cannot be read: " + unreadable.reason(), tableDigest, null);
-        case HashOutcome.NotVisible notVisible ->
-            report(Verdict.GONE_FROM_TREE, root, path, "removed while verify ran", tableDigest, null);
-        case HashOutcome.Refused refused -> report(Verdict.UNCERTAIN, root, path, refused.reason(), tableDigest, null);
-      }
+      FileCheck.Checked checked = check.check(() -> directory, file, path, entry, sampled -> sample.includes(root + "/" + path));
+      report(checked.verdict(), root, path, checked.detail(), entry.digest(), checked.digest());
     }
   }
 
