@@ -122,6 +122,15 @@ final class HashTableWriter implements AutoCloseable {
             .build();
   }
 
+  /** Results for {@code count} paths of {@code root}, the prefix followed by 0, 1, ..., in one transaction. */
+  void hashedMany(String root, String prefix, int count) throws Exception {
+    producer.beginTransaction();
+    for (int i = 0; i < count; i++) {
+      var _ = producer.send(new ProducerRecord<>(topic, root + "/" + prefix + i, result(event(root, prefix + i, i, Instant.parse("2026-01-01T00:00:00Z")))));
+    }
+    producer.commitTransaction();
+  }
+
   void tombstone(String root, String path) throws Exception {
     write(root + "/" + path, null, true);
   }

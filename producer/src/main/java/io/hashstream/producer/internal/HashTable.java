@@ -20,7 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -65,11 +65,11 @@ public final class HashTable {
     }
     long start = System.nanoTime();
     long records = 0;
-    try (KafkaConsumer<byte[], HashResult> consumer =
-        new KafkaConsumer<>(
-            KafkaConfigs.hashTableConsumer(settings),
-            new ByteArrayDeserializer(),
-            new AvroDeserializer<>(HashResult.class, KafkaConfigs.serde(settings.kafka()), false))) {
+    try (AvroDeserializer<HashResult> values =
+            new AvroDeserializer<>(HashResult.class, KafkaConfigs.serde(settings.kafka()), false);
+        KafkaConsumer<byte[], byte[]> consumer =
+            new KafkaConsumer<>(
+                KafkaConfigs.hashTableConsumer(settings), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, settings.kafka().startTimeout());
@@ -80,33 +80,9 @@ public final class HashTable {
       long lastReport = lastProgress;
       RegistryWait registry = new RegistryWait(settings.kafka().schemaRegistryUrl());
       while (!caughtUp(consumer, ends)) {
-        ConsumerRecords<byte[], HashResult> batch;
-        try {
-          batch = consumer.poll(POLL);
-        } catch (RecordDeserializationException e) {
-          if (SerdeFailures.classify(e) == SerdeFailures.Kind.BAD_RECORD) {
-            LOG.warn(
-                "hash table record {}-{} at offset {} cannot be read and is skipped: {}",
-                e.topicPartition().topic(),
-                e.topicPartition().partition(),
-                e.offset(),
-                e.getMessage());
-            consumer.seek(e.topicPartition(), e.offset() + 1);
-            continue;
-          }
-          if (SerdeFailures.classify(e) == SerdeFailures.Kind.TRANSIENT) {
-            // The schema of the record is not cached yet and the registry is down: read it again.
-            registry.unanswered("reading hash table record " + e.topicPartition() + " at offset " + e.offset());
-            consumer.seek(e.topicPartition(), e.offset());
-            lastProgress = System.nanoTime();
-            continue;
-          }
-          throw new ProducerException(
-              "cannot read the hash table " + settings.hashesTopic() + ": " + e.getMessage(), e);
-        }
+        ConsumerRecords<byte[], byte[]> batch = consumer.poll(POLL);
         long now = System.nanoTime();
         if (!batch.isEmpty()) {
-          registry.answered();
           lastProgress = now;
         } else if (now - lastProgress > STUCK_NANOS) {
           throw new ProducerException(
@@ -115,10 +91,16 @@ public final class HashTable {
                   + " made no progress for 60 s (is the broker still up?)",
               null);
         }
-        for (ConsumerRecord<byte[], HashResult> record : batch) {
-          records++;
-          apply(indexes, record.key(), record.value());
-          noteSource(settings.eventsTopic(), record, answered);
+        for (TopicPartition partition : batch.partitions()) {
+          for (ConsumerRecord<byte[], byte[]> record : batch.records(partition)) {
+            if (!take(record, indexes, values, settings, answered, registry)) {
+              // The registry did not answer for this record's schema: read it again from here.
+              consumer.seek(partition, record.offset());
+              lastProgress = System.nanoTime();
+              break;
+            }
+            records++;
+          }
         }
         if (now - lastReport >= REPORT_NANOS) {
           lastReport = now;
@@ -136,12 +118,72 @@ public final class HashTable {
     return indexes;
   }
 
-  private static void noteSource(String eventsTopic, ConsumerRecord<byte[], HashResult> record, Map<Integer, Long> answered) {
-    HashResult value = record.value();
+  /**
+   * Takes one record of the table. Its key is read first: the value of another producer's root is
+   * never decoded (on a shared topic most records are theirs). A tombstone names its source in its
+   * headers, whoever's it is.
+   *
+   * @return false if the record must be read again: its schema is not cached and the registry did
+   *     not answer
+   * @throws ProducerException if a value cannot be read for another reason than a bad record
+   */
+  private static boolean take(
+      ConsumerRecord<byte[], byte[]> record,
+      Map<String, Index> indexes,
+      AvroDeserializer<HashResult> values,
+      ProducerSettings settings,
+      Map<Integer, Long> answered,
+      RegistryWait registry) {
+    byte[] bytes = record.value();
+    if (bytes == null) {
+      SourceHeaders.read(record.headers()).ifPresent(source -> noteSource(settings.eventsTopic(), source, answered));
+      apply(indexes, record.key(), null);
+      return true;
+    }
+    FileKey key = key(record.key());
+    if (key == null || !indexes.containsKey(key.root())) {
+      return true;
+    }
+    HashResult value;
+    try {
+      value = values.deserialize(record.topic(), record.headers(), bytes);
+    } catch (SerializationException e) {
+      return switch (SerdeFailures.classify(e)) {
+        case BAD_RECORD -> {
+          LOG.warn(
+              "hash table record {}-{} at offset {} cannot be read and is skipped: {}",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              e.getMessage());
+          yield true;
+        }
+        case TRANSIENT -> {
+          registry.unanswered(
+              "reading hash table record " + record.topic() + "-" + record.partition() + " at offset " + record.offset());
+          yield false;
+        }
+        case OTHER ->
+            throw new ProducerException("cannot read the hash table " + settings.hashesTopic() + ": " + e.getMessage(), e);
+      };
+    }
+    registry.answered();
     if (value != null) {
-      noteSource(eventsTopic, value.getSource(), answered);
-    } else {
-      SourceHeaders.read(record.headers()).ifPresent(source -> noteSource(eventsTopic, source, answered));
+      noteSource(settings.eventsTopic(), value.getSource(), answered);
+    }
+    apply(indexes, record.key(), value);
+    return true;
+  }
+
+  private static @Nullable FileKey key(byte @Nullable [] key) {
+    if (key == null) {
+      return null;
+    }
+    try {
+      return FileKey.parse(key);
+    } catch (IllegalArgumentException e) {
+      LOG.debug("hash table key skipped: {}", e.getMessage());
+      return null;
     }
   }
 
@@ -162,14 +204,8 @@ public final class HashTable {
   }
 
   static void apply(Map<String, Index> indexes, byte @Nullable [] key, @Nullable HashResult value) {
-    if (key == null) {
-      return;
-    }
-    FileKey fileKey;
-    try {
-      fileKey = FileKey.parse(key);
-    } catch (IllegalArgumentException e) {
-      LOG.debug("hash table key skipped: {}", e.getMessage());
+    FileKey fileKey = key(key);
+    if (fileKey == null) {
       return;
     }
     Index index = indexes.get(fileKey.root());
