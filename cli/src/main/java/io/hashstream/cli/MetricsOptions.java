@@ -11,11 +11,13 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.List;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
@@ -79,11 +81,26 @@ final class MetricsOptions {
     serve(health, null);
   }
 
+  /** What a producer's HTTP port lets an operator on its host do to a root. */
+  interface RootActions {
+    /** {@code POST /roots/<root>/confirm-deletes}: the held deletes are real. */
+    void confirmDeletes(String root);
+
+    /**
+     * {@code POST /roots/<root>/republish}, one relative path per line: publish them again as they
+     * are now ({@code hashstream verify --republish}).
+     *
+     * @throws IllegalArgumentException if the root or a path is not one of the producer's
+     */
+    void republish(String root, List<String> paths);
+  }
+
   /**
-   * Like {@link #serve(Supplier)}, with {@code POST /roots/<root>/confirm-deletes} handed to {@code
-   * confirmDeletes}: accepted from this host (loopback) only, since it publishes deletes.
+   * Like {@link #serve(Supplier)}, with {@code POST /roots/<root>/confirm-deletes} and {@code POST
+   * /roots/<root>/republish} handed to {@code actions}: accepted from this host (loopback) only,
+   * since they publish.
    */
-  void serve(Supplier<Health> health, @Nullable Consumer<String> confirmDeletes) {
+  void serve(Supplier<Health> health, @Nullable RootActions actions) {
     Integer chosen = port;
     if (chosen == null) {
       return;
@@ -118,8 +135,8 @@ final class MetricsOptions {
                   + "}";
           respond(exchange, now.status() == Health.Status.FAILING ? 503 : 200, "application/json", body);
         });
-    if (confirmDeletes != null) {
-      server.createContext("/roots/", exchange -> confirm(exchange, confirmDeletes));
+    if (actions != null) {
+      server.createContext("/roots/", exchange -> onRoot(exchange, actions));
     }
     server.setExecutor(null);
     server.start();
@@ -127,11 +144,16 @@ final class MetricsOptions {
         .info("metrics at http://0.0.0.0:{}/metrics, health at /health", chosen);
   }
 
-  private static void confirm(HttpExchange exchange, Consumer<String> confirmDeletes) throws IOException {
+  /** The most a republish request may send: about a million paths of 60 characters. */
+  private static final int MAX_REPUBLISH_BYTES = 64 << 20;
+
+  private static void onRoot(HttpExchange exchange, RootActions actions) throws IOException {
     String path = exchange.getRequestURI().getPath();
-    String suffix = "/confirm-deletes";
-    if (!path.endsWith(suffix) || path.length() <= "/roots/".length() + suffix.length()) {
-      respond(exchange, 404, "application/json", "{\"error\":\"POST /roots/<root>/confirm-deletes\"}");
+    String confirm = "/confirm-deletes";
+    String republish = "/republish";
+    String suffix = path.endsWith(confirm) ? confirm : path.endsWith(republish) ? republish : null;
+    if (suffix == null || path.length() <= "/roots/".length() + suffix.length()) {
+      respond(exchange, 404, "application/json", "{\"error\":\"POST /roots/<root>/confirm-deletes or /roots/<root>/republish\"}");
       return;
     }
     if (!exchange.getRequestMethod().equals("POST")) {
@@ -143,9 +165,30 @@ final class MetricsOptions {
       return;
     }
     String root = path.substring("/roots/".length(), path.length() - suffix.length());
-    confirmDeletes.accept(root);
-    LoggerFactory.getLogger(MetricsOptions.class).warn("the held deletes of root '{}' were confirmed over HTTP", root);
-    respond(exchange, 202, "application/json", "{\"confirmed\":" + quote(root) + "}");
+    if (suffix.equals(confirm)) {
+      actions.confirmDeletes(root);
+      LoggerFactory.getLogger(MetricsOptions.class).warn("the held deletes of root '{}' were confirmed over HTTP", root);
+      respond(exchange, 202, "application/json", "{\"confirmed\":" + quote(root) + "}");
+      return;
+    }
+    byte[] body;
+    try (InputStream in = exchange.getRequestBody()) {
+      body = in.readNBytes(MAX_REPUBLISH_BYTES + 1);
+    }
+    if (body.length > MAX_REPUBLISH_BYTES) {
+      respond(exchange, 413, "application/json", "{\"error\":\"at most 64 MiB of paths per request\"}");
+      return;
+    }
+    List<String> paths =
+        new String(body, StandardCharsets.UTF_8).lines().filter(line -> !line.isEmpty()).toList();
+    try {
+      actions.republish(root, paths);
+    } catch (IllegalArgumentException e) {
+      respond(exchange, 400, "application/json", "{\"error\":" + quote(String.valueOf(e.getMessage())) + "}");
+      return;
+    }
+    LoggerFactory.getLogger(MetricsOptions.class).info("{} paths of root '{}' to publish again, asked over HTTP", paths.size(), root);
+    respond(exchange, 202, "application/json", "{\"republish\":" + paths.size() + "}");
   }
 
   private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {

@@ -171,7 +171,18 @@ final class ProducerCommand implements Callable<Integer> {
       return 0;
     }
     metrics.serve(
-        () -> MetricsOptions.Health.ofProducer(producer.heldRoots(), producer.heldDeletes()), producer::confirmDeletes);
+        () -> MetricsOptions.Health.ofProducer(producer.heldRoots(), producer.heldDeletes()),
+        new MetricsOptions.RootActions() {
+          @Override
+          public void confirmDeletes(String root) {
+            producer.confirmDeletes(root);
+          }
+
+          @Override
+          public void republish(String root, List<String> paths) {
+            producer.republish(root, paths);
+          }
+        });
     PrintWriter out = commandSpec().commandLine().getOut();
     out.println(
         "watching "

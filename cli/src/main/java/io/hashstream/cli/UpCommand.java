@@ -84,7 +84,7 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
     PrintWriter out = out();
     LocalRuntime runtime = runtimeOptions.start();
     Pipeline pipeline = new Pipeline(runtime, metrics.registry());
-    metrics.serve(pipeline::health, pipeline::confirmDeletes);
+    metrics.serve(pipeline::health, pipeline);
     ShutdownSignals.onSignal(pipeline::stop);
     // Nothing of the pipeline works without its broker and registry: say so once, and stop.
     runtime.onServiceLost(line -> pipeline.fail(new UserErrors.FailedException(line)));
@@ -119,7 +119,7 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
   }
 
   /** What {@code up} started, in start order; stopped in reverse. */
-  private static final class Pipeline {
+  private static final class Pipeline implements MetricsOptions.RootActions {
     private final LocalRuntime runtime;
     private final MeterRegistry registry;
     private final List<HashingConsumer> consumers = new ArrayList<>();
@@ -201,11 +201,22 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
     }
 
     /** The operator confirms the held deletes of {@code root}. */
-    synchronized void confirmDeletes(String root) {
+    @Override
+    public synchronized void confirmDeletes(String root) {
       FileProducer started = producer;
       if (started != null) {
         started.confirmDeletes(root);
       }
+    }
+
+    /** The operator asks for paths to be published again; refused until the producer runs. */
+    @Override
+    public synchronized void republish(String root, List<String> paths) {
+      FileProducer started = producer;
+      if (started == null) {
+        throw new IllegalArgumentException("the producer has not started yet");
+      }
+      started.republish(root, paths);
     }
 
     /** The least healthy answer of the consumers and the producer: failing over degraded over ready. */

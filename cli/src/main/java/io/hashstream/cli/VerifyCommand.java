@@ -76,6 +76,16 @@ final class VerifyCommand implements Callable<Integer> {
   private boolean all;
 
   @Option(
+      names = "--republish",
+      paramLabel = "URL",
+      description =
+          "Hand the paths whose table is behind (tableBehind, missingFromTable, goneFromTree; never"
+              + " drift) to the running producer of their roots, which publishes them again as they"
+              + " are now: the address of its --metrics-port on this host, such as"
+              + " http://127.0.0.1:9464.")
+  private java.net.@Nullable URI republish;
+
+  @Option(
       names = "--hashes-topic",
       paramLabel = "TOPIC",
       defaultValue = Topics.HASHES,
@@ -111,6 +121,8 @@ final class VerifyCommand implements Callable<Integer> {
     PrintWriter out = current.commandLine().getOut();
     PrintWriter err = current.commandLine().getErr();
     boolean terminal = onTerminal();
+    java.net.URI producer = republish;
+    Republisher republisher = producer == null ? null : new Republisher(producer);
     VerifySummary summary;
     try {
       summary =
@@ -120,6 +132,9 @@ final class VerifyCommand implements Callable<Integer> {
                 if (all || (finding.verdict() != Verdict.VERIFIED && finding.verdict() != Verdict.NOT_SAMPLED)) {
                   out.println(line(finding));
                   out.flush();
+                }
+                if (republisher != null) {
+                  republisher.take(finding);
                 }
               },
               progress -> {
@@ -143,6 +158,11 @@ final class VerifyCommand implements Callable<Integer> {
     out.flush();
     err.println("hashstream verify: " + humanSummary(summary));
     err.flush();
+    if (republisher != null) {
+      int sent = republisher.send();
+      err.println("hashstream verify: " + sent + " paths handed to the producer at " + producer + " to publish again");
+      err.flush();
+    }
     return summary.tableUntrue() ? TABLE_UNTRUE : 0;
   }
 

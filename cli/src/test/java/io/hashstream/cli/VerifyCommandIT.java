@@ -118,6 +118,70 @@ class VerifyCommandIT {
     }
   }
 
+  /**
+   * A table behind that the running producer cannot see (a stale result written over the good
+   * one, as after events lost on the way): {@code --republish} hands the path to the producer,
+   * which publishes it again, and the consumer makes the table true.
+   */
+  @Test
+  void republishHandsTheTableBehindToTheRunningProducer(TestCluster cluster) throws Exception {
+    Path tree = Files.createDirectories(temp.resolve("tree"));
+    Files.writeString(tree.resolve("a.txt"), "the content");
+    Files.writeString(tree.resolve("b.txt"), "other content");
+    String[] topics = Tables.freshTopics(cluster, 1);
+    Path work = temp.resolve("work");
+    int port = io.hashstream.testsupport.FreePorts.allocate(1)[0];
+    try (LauncherProcess producer =
+            LauncherProcess.start(
+                work,
+                LauncherProcess.arguments(
+                    cluster, topics, "producer", "--root", "t=" + tree, "--settle", "200ms", "--metrics-port", Integer.toString(port)));
+        LauncherProcess consumer =
+            LauncherProcess.start(
+                work, LauncherProcess.arguments(cluster, topics, "consumer", "--root", "t=" + tree, "--group", "verify-" + topics[1]));
+        HashTable table = new HashTable(cluster, topics[1])) {
+      Map<String, String> expected = treeDigests(tree);
+      await().atMost(DEADLINE).untilAsserted(() -> assertThat(digests(table)).isEqualTo(expected));
+      HashResult good = java.util.Objects.requireNonNull(table.latest().get("t/a.txt")).value();
+      HashResult stale = HashResult.newBuilder(java.util.Objects.requireNonNull(good)).setSize(1L).setDigest(java.nio.ByteBuffer.wrap(new byte[32])).build();
+      writeResult(cluster, topics[1], "t/a.txt", stale);
+      await().atMost(DEADLINE).until(() -> !digests(table).equals(expected));
+
+      Run run = verify(cluster, topics, "--root", "t=" + tree, "--republish", "http://127.0.0.1:" + port);
+      assertThat(run.exit()).as(run.stderr()).isEqualTo(VerifyCommand.TABLE_UNTRUE);
+      assertThat(run.finding("t/a.txt").get("verdict").asText()).isEqualTo("tableBehind");
+      assertThat(run.stderr()).contains("1 paths handed to the producer");
+      await().atMost(DEADLINE).untilAsserted(() -> assertThat(digests(table)).isEqualTo(expected));
+      assertThat(verify(cluster, topics, "--root", "t=" + tree).exit()).isZero();
+      for (LauncherProcess process : List.of(producer, consumer)) {
+        process.process().destroy();
+        assertThat(process.awaitExit(Duration.ofSeconds(60))).as(process.stderr()).isZero();
+      }
+    }
+  }
+
+  private static void writeResult(TestCluster cluster, String topic, String key, HashResult value) throws Exception {
+    Map<String, Object> config = new HashMap<>(cluster.clientConfig());
+    try (org.apache.kafka.clients.producer.KafkaProducer<String, HashResult> producer =
+        new org.apache.kafka.clients.producer.KafkaProducer<>(
+            config,
+            new org.apache.kafka.common.serialization.StringSerializer(),
+            new io.hashstream.schemas.serde.AvroSerializer<HashResult>(
+                Map.of(io.hashstream.schemas.serde.SerdeConfig.SCHEMA_REGISTRY_URL, cluster.schemaRegistryUrl()), false))) {
+      producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value)).get();
+    }
+  }
+
+  private static Map<String, String> treeDigests(Path tree) throws Exception {
+    Map<String, String> expected = new HashMap<>();
+    try (Stream<Path> files = Files.walk(tree)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        expected.put("t/" + tree.relativize(file), HexFormat.of().formatHex(Tables.sha256(file)));
+      }
+    }
+    return expected;
+  }
+
   /** A root that is empty while the table holds its files: no judgement, exit 1, one line. */
   @Test
   void anEmptyRootIsNotReportedAllGone(TestCluster cluster) throws Exception {
@@ -135,12 +199,7 @@ class VerifyCommandIT {
   /** Runs the producer and a consumer until the table is the tree's, then stops them. */
   private void tableOf(TestCluster cluster, String[] topics, Path tree) throws Exception {
     Path work = temp.resolve("work");
-    Map<String, String> expected = new HashMap<>();
-    try (Stream<Path> files = Files.walk(tree)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        expected.put("t/" + tree.relativize(file), HexFormat.of().formatHex(Tables.sha256(file)));
-      }
-    }
+    Map<String, String> expected = treeDigests(tree);
     try (LauncherProcess producer =
             LauncherProcess.start(
                 work, LauncherProcess.arguments(cluster, topics, "producer", "--root", "t=" + tree, "--settle", "200ms"));

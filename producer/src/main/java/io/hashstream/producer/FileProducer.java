@@ -1,5 +1,6 @@
 package io.hashstream.producer;
 
+import io.hashstream.schemas.FileKey;
 import io.hashstream.producer.internal.Cluster;
 import io.hashstream.producer.internal.Failures;
 import io.hashstream.producer.internal.HashTable;
@@ -292,6 +293,24 @@ public final class FileProducer implements AutoCloseable {
    */
   public void confirmDeletes(String root) {
     tracker.confirmDeletes(root);
+  }
+
+  /**
+   * Publishes {@code paths} (relative to {@code root}, with {@code /}) again as they are now,
+   * whatever was published for them: a file as it is, a file that is gone as deleted. For the
+   * paths {@code hashstream verify} found the table behind on.
+   *
+   * @throws IllegalArgumentException if the root is not this producer's or a path is not a relative
+   *     path of a root ({@code ..}, absolute, empty)
+   */
+  public void republish(String root, List<String> paths) {
+    if (settings.roots().stream().noneMatch(watched -> watched.name().equals(root))) {
+      throw new IllegalArgumentException("this producer has no root '" + root + "'");
+    }
+    for (String path : paths) {
+      var _ = new FileKey(root, path);
+    }
+    tracker.republish(root, paths);
   }
 
   public ProducerSettings settings() {

@@ -189,6 +189,17 @@ public final class Tracker implements ChangeSink {
     record Failed(long id, Exception failure) implements Message {}
 
     record ConfirmDeletes(String root) implements Message {}
+
+    record Republish(String root, List<String> paths) implements Message {}
+  }
+
+  /**
+   * Publishes {@code paths} of {@code root} again as they are now, whatever was published for them:
+   * what {@code hashstream verify} found the table behind on. Paths the filter excludes are left
+   * out. Safe from any thread.
+   */
+  public void republish(String root, List<String> paths) {
+    inbox.add(new Message.Republish(root, List.copyOf(paths)));
   }
 
   /**
@@ -251,6 +262,13 @@ public final class Tracker implements ChangeSink {
       case Message.Acknowledged ack -> acknowledged(ack.id(), now);
       case Message.Failed failure -> failed(failure.id(), failure.failure(), now);
       case Message.ConfirmDeletes confirm -> confirmDeletes(confirm.root(), now);
+      case Message.Republish republish -> {
+        if (guard.held(republish.root())) {
+          LOG.warn("root '{}' is held: the {} paths asked for are not published again", republish.root(), republish.paths().size());
+        } else {
+          republish(republish, now);
+        }
+      }
     }
   }
 
@@ -377,6 +395,29 @@ public final class Tracker implements ChangeSink {
     for (PathRef ref : gone) {
       observe(ref, null, origin, now);
     }
+  }
+
+  private void republish(Message.Republish asked, long now) {
+    RootSpec root = roots.get(asked.root());
+    if (root == null) {
+      LOG.warn("no root '{}' here: the {} paths asked for are not published again", asked.root(), asked.paths().size());
+      return;
+    }
+    Index index = index(asked.root());
+    int taken = 0;
+    for (String path : asked.paths()) {
+      if (!root.filter().acceptsFile(path)) {
+        continue;
+      }
+      PathRef ref = new PathRef(asked.root(), path);
+      if (!latestSent.containsKey(ref) && !pending.containsKey(ref)) {
+        // Uncertain matches no state, so what the path shows now is published.
+        index.put(path, IndexEntry.uncertain());
+      }
+      changed(ref, now);
+      taken++;
+    }
+    LOG.info("root '{}': {} paths published again, as asked", asked.root(), taken);
   }
 
   private void confirmDeletes(String root, long now) {
