@@ -68,6 +68,16 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
       description = "How many consumer instances hash in parallel (default: ${DEFAULT-VALUE}).")
   private int consumers = 1;
 
+  @Option(
+      names = "--verify-rate",
+      paramLabel = "BYTES",
+      defaultValue = "0",
+      converter = ByteCountConverter.class,
+      description =
+          "Each consumer verifies the files of its partitions continuously at this many bytes per"
+              + " second, such as 2M (default: 0, off); see 'consumer --help'.")
+  private long verifyRate;
+
   @Spec private @Nullable CommandSpec spec;
 
   @Override
@@ -97,7 +107,7 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
       pipeline.startPrinter(out);
       pipeline.startProducer(directories);
       for (int i = 1; i <= consumers; i++) {
-        pipeline.startConsumer("up-" + i, directories);
+        pipeline.startConsumer("up-" + i, directories, verifyRate);
       }
     } catch (RuntimeException e) {
       // A part that cannot start stops what did: the runtime's children are not left to the
@@ -176,11 +186,11 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
       }
     }
 
-    synchronized void startConsumer(String instanceId, Map<String, Path> directories) {
+    synchronized void startConsumer(String instanceId, Map<String, Path> directories, long verifyRate) {
       ConsumerSettings settings =
           ConsumerSettings.of(runtime.bootstrapServers(), runtime.schemaRegistryUrl(), instanceId, directories)
               .withGroup("hashstream-up");
-      HashingConsumer consumer = HashingConsumer.create(settings, registry);
+      HashingConsumer consumer = HashingConsumer.create(settings, registry, verifyRate);
       consumers.add(consumer);
       consumerThreads.add(
           Thread.ofPlatform()
