@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.apache.kafka.common.errors.InterruptException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,12 +102,12 @@ public final class ContinuousVerify implements AutoCloseable {
 
   /** The follower thread owns the table's client, and closes it on its way out. */
   private void followTable() {
-    try (table) {
+    try {
       while (!stopping) {
         try {
           table.follow(settings.eventsTopic());
           return;
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | InterruptException e) {
           return;
         } catch (RuntimeException e) {
           if (stopping) {
@@ -118,6 +119,10 @@ public final class ContinuousVerify implements AutoCloseable {
           }
         }
       }
+    } finally {
+      // Cleared, or the client's close would fail on it.
+      boolean _ = Thread.interrupted();
+      table.close();
     }
   }
 

@@ -83,7 +83,7 @@ public final class Verification {
     }
     VerifySummary summary =
         new VerifySummary(counts, filesRead, budget.bytes(), Duration.ofNanos(System.nanoTime() - started), settings.seed());
-    LOG.info("verify: done: {}, {} files read, {} bytes, in {}", summary.counts(), filesRead, budget.bytes(), summary.took());
+    LOG.debug("verify: done: {}, {} files read, {} bytes, in {}", summary.counts(), filesRead, budget.bytes(), summary.took());
     return summary;
   }
 
