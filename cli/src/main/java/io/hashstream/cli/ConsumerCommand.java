@@ -2,6 +2,7 @@ package io.hashstream.cli;
 
 import io.hashstream.consumer.ConsumerHealth;
 import io.hashstream.consumer.ConsumerSettings;
+import io.hashstream.consumer.HashAlgorithm;
 import io.hashstream.consumer.HashingConsumer;
 import io.hashstream.consumer.UnknownRootPolicy;
 import io.hashstream.schemas.Topics;
@@ -109,6 +110,18 @@ final class ConsumerCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   private UnknownRootPolicy unknownRoots = UnknownRootPolicy.HOLD;
 
+  @Option(
+      names = "--algorithms",
+      paramLabel = "NAME,...",
+      defaultValue = "${env:HASHSTREAM_ALGORITHMS:-SHA-256}",
+      description =
+          "Digest algorithms to hash every file with, all from one read; SHA-256 is always the"
+              + " first (results' algorithm and digest), the others go to their digests field."
+              + " Known: SHA-256, SHA-224, SHA-384, SHA-512, SHA-512/224, SHA-512/256, SHA3-224,"
+              + " SHA3-256, SHA3-384, SHA3-512, SHA-1, MD5, BLAKE3, XXH3 (env"
+              + " HASHSTREAM_ALGORITHMS; default: ${DEFAULT-VALUE}).")
+  private String algorithms = HashAlgorithm.FIRST.standardName();
+
   /** {@code hold} or {@code dead-letter}, as users write them. */
   static final class UnknownRootsConverter implements CommandLine.ITypeConverter<UnknownRootPolicy> {
     @Override
@@ -140,7 +153,8 @@ final class ConsumerCommand implements Callable<Integer> {
               .withBatch(batchRecords, ConsumerSettings.DEFAULT_MAX_BATCH_TIME)
               .withHashingThreads(
                   hashingThreads == null ? ConsumerSettings.defaultHashingThreads() : hashingThreads)
-              .withUnknownRoots(unknownRoots);
+              .withUnknownRoots(unknownRoots)
+              .withAlgorithms(HashAlgorithm.parseList(algorithms));
     } catch (IllegalArgumentException e) {
       throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
     }

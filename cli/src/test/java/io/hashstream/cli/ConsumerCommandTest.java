@@ -1,0 +1,68 @@
+package io.hashstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hashstream.consumer.HashAlgorithm;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code hashstream consumer}'s refusals of its digest algorithms, before any connection. */
+class ConsumerCommandTest {
+  @TempDir static Path logs;
+  @TempDir Path work;
+
+  @BeforeAll
+  static void logsInATemporaryDirectory() {
+    System.setProperty(Launcher.LOG_DIR_PROPERTY, logs.toString());
+  }
+
+  private record Result(int code, String out, String err) {}
+
+  private static Result run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Launcher.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void anUnknownAlgorithmIsRefusedWithOneLineNamingTheKnownOnes() {
+    Result result =
+        run("consumer", "--root", "demo=" + work, "--instance-id", "a", "--algorithms", "SHA-256,BLAKE2b");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err().strip())
+        .isEqualTo(
+            "hashstream: unknown digest algorithm 'BLAKE2b'; known: " + HashAlgorithm.knownNames());
+  }
+
+  @Test
+  void sha256NamedAfterAnotherIsRefusedWithOneLine() {
+    Result result =
+        run("consumer", "--root", "demo=" + work, "--instance-id", "a", "--algorithms", "XXH3,SHA-256");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err().strip())
+        .isEqualTo(
+            "hashstream: SHA-256 is always the first digest algorithm (results' algorithm and digest"
+                + " are its), not XXH3");
+  }
+
+  @Test
+  void theHelpNamesEveryAlgorithm() {
+    Result result = run("consumer", "--help");
+    assertThat(result.code()).isZero();
+    String help = result.out().replaceAll("\\s+", " ");
+    assertThat(help).contains("--algorithms");
+    for (HashAlgorithm algorithm : HashAlgorithm.values()) {
+      assertThat(help).contains(algorithm.standardName());
+    }
+  }
+}
