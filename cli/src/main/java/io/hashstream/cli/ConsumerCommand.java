@@ -2,7 +2,6 @@ package io.hashstream.cli;
 
 import io.hashstream.consumer.ConsumerHealth;
 import io.hashstream.consumer.ConsumerSettings;
-import io.hashstream.consumer.HashAlgorithm;
 import io.hashstream.consumer.HashingConsumer;
 import io.hashstream.consumer.UnknownRootPolicy;
 import io.hashstream.schemas.Topics;
@@ -34,6 +33,7 @@ final class ConsumerCommand implements Callable<Integer> {
 
   @Mixin private ClusterOptions cluster = new ClusterOptions();
   @Mixin private MetricsOptions metrics = new MetricsOptions();
+  @Mixin private AlgorithmOptions algorithmOptions = new AlgorithmOptions();
 
   @Option(
       names = "--root",
@@ -110,18 +110,6 @@ final class ConsumerCommand implements Callable<Integer> {
               + " ${DEFAULT-VALUE}).")
   private UnknownRootPolicy unknownRoots = UnknownRootPolicy.HOLD;
 
-  @Option(
-      names = "--algorithms",
-      paramLabel = "NAME,...",
-      defaultValue = "${env:HASHSTREAM_ALGORITHMS:-SHA-256}",
-      description =
-          "Digest algorithms to hash every file with, all from one read; SHA-256 is always the"
-              + " first (results' algorithm and digest), the others go to their digests field."
-              + " Known: SHA-256, SHA-224, SHA-384, SHA-512, SHA-512/224, SHA-512/256, SHA3-224,"
-              + " SHA3-256, SHA3-384, SHA3-512, SHA-1, MD5, BLAKE3, XXH3 (env"
-              + " HASHSTREAM_ALGORITHMS; default: ${DEFAULT-VALUE}).")
-  private String algorithms = HashAlgorithm.FIRST.standardName();
-
   /** {@code hold} or {@code dead-letter}, as users write them. */
   static final class UnknownRootsConverter implements CommandLine.ITypeConverter<UnknownRootPolicy> {
     @Override
@@ -154,7 +142,7 @@ final class ConsumerCommand implements Callable<Integer> {
               .withHashingThreads(
                   hashingThreads == null ? ConsumerSettings.defaultHashingThreads() : hashingThreads)
               .withUnknownRoots(unknownRoots)
-              .withAlgorithms(HashAlgorithm.parseList(algorithms));
+              .withAlgorithms(algorithmOptions.algorithms());
     } catch (IllegalArgumentException e) {
       throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
     }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code hashstream consumer}'s refusals of its digest algorithms, before any connection. */
-class ConsumerCommandTest {
+/** {@code --algorithms} of {@code hashstream consumer} and {@code up}: refusals before any connection. */
+class AlgorithmOptionsTest {
   @TempDir static Path logs;
   @TempDir Path work;
 
@@ -53,6 +53,16 @@ class ConsumerCommandTest {
         .isEqualTo(
             "hashstream: SHA-256 is always the first digest algorithm (results' algorithm and digest"
                 + " are its), not XXH3");
+  }
+
+  @Test
+  void upRefusesAnUnknownAlgorithmBeforeStartingAnything() {
+    Result result = run("up", "--root", "demo=" + work, "--algorithms", "BLAKE3,SHA-256");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err().strip())
+        .isEqualTo(
+            "hashstream: SHA-256 is always the first digest algorithm (results' algorithm and digest"
+                + " are its), not BLAKE3");
   }
 
   @Test
