@@ -3,9 +3,6 @@ package io.hashstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hashstream.consumer.HashAlgorithm;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,23 +18,11 @@ class AlgorithmOptionsTest {
     System.setProperty(Launcher.LOG_DIR_PROPERTY, logs.toString());
   }
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Launcher.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void anUnknownAlgorithmIsRefusedWithOneLineNamingTheKnownOnes() {
-    Result result =
-        run("consumer", "--root", "demo=" + work, "--instance-id", "a", "--algorithms", "SHA-256,BLAKE2b");
+    InProcessRun result =
+        InProcessRun.of(
+            "consumer", "--root", "demo=" + work, "--instance-id", "a", "--algorithms", "SHA-256,BLAKE2b");
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.err().strip())
         .isEqualTo(
@@ -46,8 +31,9 @@ class AlgorithmOptionsTest {
 
   @Test
   void sha256NamedAfterAnotherIsRefusedWithOneLine() {
-    Result result =
-        run("consumer", "--root", "demo=" + work, "--instance-id", "a", "--algorithms", "XXH3,SHA-256");
+    InProcessRun result =
+        InProcessRun.of(
+            "consumer", "--root", "demo=" + work, "--instance-id", "a", "--algorithms", "XXH3,SHA-256");
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.err().strip())
         .isEqualTo(
@@ -57,7 +43,8 @@ class AlgorithmOptionsTest {
 
   @Test
   void upRefusesAnUnknownAlgorithmBeforeStartingAnything() {
-    Result result = run("up", "--root", "demo=" + work, "--algorithms", "BLAKE3,SHA-256");
+    InProcessRun result =
+        InProcessRun.of("up", "--root", "demo=" + work, "--algorithms", "BLAKE3,SHA-256");
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.err().strip())
         .isEqualTo(
@@ -67,7 +54,7 @@ class AlgorithmOptionsTest {
 
   @Test
   void theHelpNamesEveryAlgorithm() {
-    Result result = run("consumer", "--help");
+    InProcessRun result = InProcessRun.of("consumer", "--help");
     assertThat(result.code()).isZero();
     String help = result.out().replaceAll("\\s+", " ");
     assertThat(help).contains("--algorithms");
