@@ -66,7 +66,7 @@ public final class FileHasher {
       return MessageDigest.getInstance(algorithm.standardName());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(
-          "this JDK has no " + algorithm.standardName() + ", which Java SE names as standard", e);
+          "this JVM's security providers have no MessageDigest " + algorithm.standardName(), e);
     }
   }
 

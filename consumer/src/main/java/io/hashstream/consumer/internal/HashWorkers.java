@@ -54,6 +54,9 @@ final class HashWorkers implements AutoCloseable {
       BiConsumer<HashTask, OutOfMemoryError> outOfMemory) {
     this.name = name;
     this.algorithms = List.copyOf(algorithms);
+    // Each digest made once here, on the starting thread: a JVM without one of them (a FIPS-only
+    // provider refuses MD5) fails the start with its message, not each hashing thread.
+    var _ = new FileHasher(this.algorithms);
     this.throttle = throttle;
     this.metrics = metrics;
     this.done = done;
