@@ -24,8 +24,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /**
  * The consumer's real hashing path, the code {@code HashingConsumer} runs for each event: {@link
  * FileHashing#hash} opens the file beneath its root (a {@link RootDirectory}), reads its state,
- * hashes it with {@code Sha256Hasher} through the opener's buffers, and reads its state again. One
- * operation is one file.
+ * hashes it with {@code FileHasher} (SHA-256 alone) through the opener's buffers, and reads its
+ * state again. One operation is one file.
  *
  * <ul>
  *   <li>{@link #consumer}: {@link FileOpener#forThisPlatform()}, what the consumer uses here;

@@ -35,7 +35,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <ul>
  *   <li>{@link #heapArray}: {@code FileChannel.read} into a heap array of {@link HeapBuffer#heap}
  *       bytes, then {@code MessageDigest.update(byte[])}. NIO reads a heap buffer through a
- *       temporary direct buffer, so the bytes are copied twice; {@code Sha256Hasher} does this with
+ *       temporary direct buffer, so the bytes are copied twice; {@code FileHasher} does this with
  *       64 KiB;
  *   <li>{@link #directBuffer}: a reused direct buffer, {@code MessageDigest.update(ByteBuffer)}
  *       (the JDK copies a direct buffer to the digest through a temporary array of at most 4 KiB);

@@ -102,7 +102,13 @@ public final class Report {
     }
     List<Path> csvs = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(run, "jmh-*.csv")) {
-      files.forEach(csvs::add);
+      // The digest algorithms' runs have a report of their own (AlgorithmReport).
+      files.forEach(
+          csv -> {
+            if (!csv.getFileName().toString().startsWith(AlgorithmReport.JMH_PREFIX)) {
+              csvs.add(csv);
+            }
+          });
     }
     Collections.sort(csvs);
     for (Path csv : csvs) {
@@ -494,19 +500,7 @@ public final class Report {
     double limit = limit();
     md.append(BEGIN).append("\n\n");
     md.append("## Results of the last run\n\n");
-    md.append("- **Date:** ").append(meta.getProperty("date", "?")).append('\n');
-    md.append("- **Machine:** ").append(meta.getProperty("machine", "?")).append('\n');
-    md.append("- **Software:** ").append(meta.getProperty("software", "?")).append('\n');
-    md.append("- **Command:** `")
-        .append(meta.getProperty("command", "bench/kernel"))
-        .append("` (")
-        .append(meta.getProperty("settings", ""))
-        .append("), ")
-        .append(meta.getProperty("duration", "?"))
-        .append('\n');
-    md.append("- **Load average** (the machine is shared): ")
-        .append(meta.getProperty("load", "?"))
-        .append('\n');
+    appendRun(md, meta, meta.getProperty("settings", ""), ", " + meta.getProperty("duration", "?"));
     md.append("- **Consumer's opener here:** ")
         .append(meta.getProperty("opener", "?"))
         .append("\n\n");
@@ -640,18 +634,40 @@ public final class Report {
     md.append(summary.markdown(8));
   }
 
+  /** The run's date, machine, software, command with {@code settings}, and load, a line each. */
+  static void appendRun(StringBuilder md, Properties meta, String settings, String afterCommand) {
+    md.append("- **Date:** ").append(meta.getProperty("date", "?")).append('\n');
+    md.append("- **Machine:** ").append(meta.getProperty("machine", "?")).append('\n');
+    md.append("- **Software:** ").append(meta.getProperty("software", "?")).append('\n');
+    md.append("- **Command:** `")
+        .append(meta.getProperty("command", "bench/kernel"))
+        .append("` (")
+        .append(settings)
+        .append(")")
+        .append(afterCommand)
+        .append('\n');
+    md.append("- **Load average** (the machine is shared): ")
+        .append(meta.getProperty("load", "?"))
+        .append('\n');
+  }
+
   private static String mib(long bytes) {
     return bytes >= 1L << 30 ? (bytes >> 30) + " GiB" : (bytes >> 20) + " MiB";
   }
 
   /** Replaces the marked section of {@code file} (or appends it) with {@code section}. */
   static void splice(Path file, String section) throws IOException {
+    splice(file, section, BEGIN, END);
+  }
+
+  /** Replaces the section from {@code first} to {@code last} (or appends it) with {@code section}. */
+  static void splice(Path file, String section, String first, String last) throws IOException {
     String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    int begin = text.indexOf(BEGIN);
-    int end = text.indexOf(END);
+    int begin = text.indexOf(first);
+    int end = text.indexOf(last);
     String updated;
     if (begin >= 0 && end > begin) {
-      int after = end + END.length();
+      int after = end + last.length();
       if (after < text.length() && text.charAt(after) == '\n') {
         after++;
       }

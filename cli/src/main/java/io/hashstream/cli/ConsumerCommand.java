@@ -33,6 +33,7 @@ final class ConsumerCommand implements Callable<Integer> {
 
   @Mixin private ClusterOptions cluster = new ClusterOptions();
   @Mixin private MetricsOptions metrics = new MetricsOptions();
+  @Mixin private AlgorithmOptions algorithmOptions = new AlgorithmOptions();
 
   @Option(
       names = "--root",
@@ -152,7 +153,8 @@ final class ConsumerCommand implements Callable<Integer> {
               .withBatch(batchRecords, ConsumerSettings.DEFAULT_MAX_BATCH_TIME)
               .withHashingThreads(
                   hashingThreads == null ? ConsumerSettings.defaultHashingThreads() : hashingThreads)
-              .withUnknownRoots(unknownRoots);
+              .withUnknownRoots(unknownRoots)
+              .withAlgorithms(algorithmOptions.algorithms());
     } catch (IllegalArgumentException e) {
       throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
     }

@@ -1,18 +1,21 @@
 package io.hashstream.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hashstream.schemas.avro.FileIdentity;
 import io.hashstream.schemas.avro.HashResult;
+import io.hashstream.schemas.avro.NamedDigest;
 import io.hashstream.schemas.avro.SourceEvent;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One line of JSON per record of the hash topic, as {@code tail} and {@code up} print them: the Avro
- * field names, the digest as lowercase hex, times as ISO-8601, and a tombstone as the key with
+ * field names, the digests as lowercase hex, times as ISO-8601, and a tombstone as the key with
  * {@code "deleted": true}.
  */
 final class HashResultJson {
@@ -40,9 +43,14 @@ final class HashResultJson {
     node.put("algorithm", result.getAlgorithm());
     ByteBuffer digest = result.getDigest();
     if (digest != null) {
-      byte[] bytes = new byte[digest.remaining()];
-      digest.duplicate().get(bytes);
-      node.put("digest", HEX.formatHex(bytes));
+      node.put("digest", hex(digest));
+    }
+    List<NamedDigest> digests = result.getDigests();
+    if (digests != null) {
+      ArrayNode array = node.putArray("digests");
+      for (NamedDigest named : digests) {
+        array.addObject().put("algorithm", named.getAlgorithm()).put("digest", hex(named.getDigest()));
+      }
     }
     if (result.getSize() != null) {
       node.put("size", result.getSize());
@@ -64,6 +72,12 @@ final class HashResultJson {
     putTime(node, "hashedAt", result.getHashedAt());
     putTime(node, "statusChanged", result.getStatusChanged());
     return node.toString();
+  }
+
+  private static String hex(ByteBuffer digest) {
+    byte[] bytes = new byte[digest.remaining()];
+    digest.duplicate().get(bytes);
+    return HEX.formatHex(bytes);
   }
 
   private static void putTime(ObjectNode node, String name, @Nullable Instant time) {

@@ -2,6 +2,7 @@ package io.hashstream.cli;
 
 import io.hashstream.consumer.ConsumerHealth;
 import io.hashstream.consumer.ConsumerSettings;
+import io.hashstream.consumer.HashAlgorithm;
 import io.hashstream.consumer.HashingConsumer;
 import io.hashstream.producer.FileProducer;
 import io.hashstream.producer.KafkaSettings;
@@ -53,6 +54,7 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
 
   @Mixin private RuntimeOptions runtimeOptions = new RuntimeOptions();
   @Mixin private MetricsOptions metrics = new MetricsOptions();
+  @Mixin private AlgorithmOptions algorithmOptions = new AlgorithmOptions();
 
   @Option(
       names = "--root",
@@ -91,6 +93,7 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
     if (consumers < 1 || consumers > 64) {
       throw new UserErrors.UsageException("--consumers must be between 1 and 64, not " + consumers);
     }
+    List<HashAlgorithm> algorithms = algorithmOptions.algorithms();
     PrintWriter out = out();
     LocalRuntime runtime = runtimeOptions.start();
     Pipeline pipeline = new Pipeline(runtime, metrics.registry());
@@ -107,7 +110,7 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
       pipeline.startPrinter(out);
       pipeline.startProducer(directories);
       for (int i = 1; i <= consumers; i++) {
-        pipeline.startConsumer("up-" + i, directories, verifyRate);
+        pipeline.startConsumer("up-" + i, directories, algorithms, verifyRate);
       }
     } catch (RuntimeException e) {
       // A part that cannot start stops what did: the runtime's children are not left to the
@@ -186,10 +189,12 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
       }
     }
 
-    synchronized void startConsumer(String instanceId, Map<String, Path> directories, long verifyRate) {
+    synchronized void startConsumer(
+        String instanceId, Map<String, Path> directories, List<HashAlgorithm> algorithms, long verifyRate) {
       ConsumerSettings settings =
           ConsumerSettings.of(runtime.bootstrapServers(), runtime.schemaRegistryUrl(), instanceId, directories)
-              .withGroup("hashstream-up");
+              .withGroup("hashstream-up")
+              .withAlgorithms(algorithms);
       HashingConsumer consumer = HashingConsumer.create(settings, registry, verifyRate);
       consumers.add(consumer);
       consumerThreads.add(

@@ -2,9 +2,6 @@ package io.hashstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,22 +21,9 @@ class ProducerCommandTest {
     System.setProperty(Launcher.LOG_DIR_PROPERTY, logs.toString());
   }
 
-  private record Result(int code, String out, String err) {}
-
-  private static Result run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Launcher.run(
-            args,
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @Test
   void aMissingDirectoryIsRefusedWithOneLine() {
-    Result result = run("producer", "--root", "demo=" + work.resolve("missing"));
+    InProcessRun result = InProcessRun.of("producer", "--root", "demo=" + work.resolve("missing"));
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.err().strip())
         .isEqualTo("hashstream: the directory of root 'demo' does not exist: " + work.resolve("missing"));
@@ -48,23 +32,23 @@ class ProducerCommandTest {
   @Test
   void aFileGivenAsRootIsRefusedWithOneLine() throws Exception {
     Path file = Files.writeString(work.resolve("file"), "x");
-    Result result = run("producer", "--root", "demo=" + file);
+    InProcessRun result = InProcessRun.of("producer", "--root", "demo=" + file);
     assertThat(result.code()).isEqualTo(2);
     assertThat(result.err().strip()).isEqualTo("hashstream: the root 'demo' is not a directory: " + file);
   }
 
   @Test
   void aDuplicateOrInvalidNameIsRefusedWithOneLine() {
-    Result duplicate = run("producer", "--root", "demo=" + work, "--root", "demo=" + work);
+    InProcessRun duplicate = InProcessRun.of("producer", "--root", "demo=" + work, "--root", "demo=" + work);
     assertThat(duplicate.code()).isEqualTo(2);
     assertThat(duplicate.err().strip()).isEqualTo("hashstream: the root name 'demo' is given twice");
 
-    Result invalid = run("producer", "--root", "de mo=" + work);
+    InProcessRun invalid = InProcessRun.of("producer", "--root", "de mo=" + work);
     assertThat(invalid.code()).isEqualTo(2);
     assertThat(invalid.err().strip())
         .isEqualTo("hashstream: the root name 'de mo' is invalid: use letters, digits, '.', '_' and '-' only");
 
-    Result sameDirectory = run("producer", "--root", "a=" + work, "--root", "b=" + work);
+    InProcessRun sameDirectory = InProcessRun.of("producer", "--root", "a=" + work, "--root", "b=" + work);
     assertThat(sameDirectory.code()).isEqualTo(2);
     assertThat(sameDirectory.err().strip())
         .isEqualTo("hashstream: roots 'a' and 'b' name the same directory " + work);
@@ -72,11 +56,11 @@ class ProducerCommandTest {
 
   @Test
   void anInvalidGlobOrDurationIsRefusedWithOneLine() {
-    Result glob = run("producer", "--root", "demo=" + work, "--exclude", "[oops");
+    InProcessRun glob = InProcessRun.of("producer", "--root", "demo=" + work, "--exclude", "[oops");
     assertThat(glob.code()).isEqualTo(2);
     assertThat(glob.err().strip()).startsWith("hashstream: root 'demo': invalid glob '[oops'").doesNotContain("\n");
 
-    Result settle = run("producer", "--root", "demo=" + work, "--settle", "soon");
+    InProcessRun settle = InProcessRun.of("producer", "--root", "demo=" + work, "--settle", "soon");
     assertThat(settle.code()).isEqualTo(2);
     assertThat(settle.err().strip()).startsWith("hashstream: ").contains("'soon' is not a duration").doesNotContain("\n");
   }
@@ -93,7 +77,7 @@ class ProducerCommandTest {
 
   @Test
   void helpListsTheOptions() {
-    Result help = run("producer", "--help");
+    InProcessRun help = InProcessRun.of("producer", "--help");
     assertThat(help.code()).isZero();
     assertThat(help.out())
         .contains("--root", "--producer-id", "--events-topic", "--partitions", "--settle", "--include", "--exclude", "--client-config");

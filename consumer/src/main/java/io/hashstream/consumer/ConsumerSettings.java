@@ -4,6 +4,7 @@ import io.hashstream.schemas.FileKey;
 import io.hashstream.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +27,9 @@ import java.util.Map;
  *     never stalls {@code read_committed} readers for long
  * @param hashingThreads how many threads hash files, each with its own digest and read buffer
  * @param unknownRoots what to do with an event for a root that is not in {@code roots}
+ * @param algorithms the digest algorithms every file is hashed with, all from one read: {@link
+ *     HashAlgorithm#FIRST} (SHA-256) first, each once. A change takes effect for the events this
+ *     instance answers from then on; results already in the table keep theirs
  */
 public record ConsumerSettings(
     String bootstrapServers,
@@ -40,7 +44,8 @@ public record ConsumerSettings(
     Duration maxBatchTime,
     Duration transactionTimeout,
     int hashingThreads,
-    UnknownRootPolicy unknownRoots) {
+    UnknownRootPolicy unknownRoots,
+    List<HashAlgorithm> algorithms) {
 
   public static final String DEFAULT_GROUP = "hashstream-consumer";
   public static final int DEFAULT_MAX_BATCH_RECORDS = 5000;
@@ -78,6 +83,8 @@ public record ConsumerSettings(
       throw new IllegalArgumentException(
           "the hashing threads must be between 1 and " + MAX_HASHING_THREADS + ", not " + hashingThreads);
     }
+    HashAlgorithm.requireValid(algorithms);
+    algorithms = List.copyOf(algorithms);
   }
 
   /** Settings with the defaults for everything but the connection, identity and roots. */
@@ -96,49 +103,65 @@ public record ConsumerSettings(
         DEFAULT_MAX_BATCH_TIME,
         DEFAULT_TRANSACTION_TIMEOUT,
         defaultHashingThreads(),
-        UnknownRootPolicy.HOLD);
+        UnknownRootPolicy.HOLD,
+        List.of(HashAlgorithm.FIRST));
   }
 
   public ConsumerSettings withGroup(String group) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, group, instanceId, roots, eventsTopic, hashesTopic,
-        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, unknownRoots);
+        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, unknownRoots,
+        algorithms);
   }
 
   public ConsumerSettings withTopics(String events, String hashes) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, events, hashes,
-        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, unknownRoots);
+        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, unknownRoots,
+        algorithms);
   }
 
   public ConsumerSettings withClientProperties(Map<String, String> properties) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
-        properties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, unknownRoots);
+        properties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, unknownRoots,
+        algorithms);
   }
 
   public ConsumerSettings withTransactionTimeout(Duration timeout) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
-        clientProperties, maxBatchRecords, maxBatchTime, timeout, hashingThreads, unknownRoots);
+        clientProperties, maxBatchRecords, maxBatchTime, timeout, hashingThreads, unknownRoots,
+        algorithms);
   }
 
   public ConsumerSettings withBatch(int records, Duration time) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
-        clientProperties, records, time, transactionTimeout, hashingThreads, unknownRoots);
+        clientProperties, records, time, transactionTimeout, hashingThreads, unknownRoots,
+        algorithms);
   }
 
   public ConsumerSettings withHashingThreads(int threads) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
-        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, threads, unknownRoots);
+        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, threads, unknownRoots,
+        algorithms);
   }
 
   public ConsumerSettings withUnknownRoots(UnknownRootPolicy policy) {
     return new ConsumerSettings(
         bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
-        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, policy);
+        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, policy,
+        algorithms);
+  }
+
+  /** Settings that hash with {@code digestAlgorithms}: see {@link HashAlgorithm#parseList}. */
+  public ConsumerSettings withAlgorithms(List<HashAlgorithm> digestAlgorithms) {
+    return new ConsumerSettings(
+        bootstrapServers, schemaRegistryUrl, groupId, instanceId, roots, eventsTopic, hashesTopic,
+        clientProperties, maxBatchRecords, maxBatchTime, transactionTimeout, hashingThreads, unknownRoots,
+        digestAlgorithms);
   }
 
   /** One hashing thread per processor: hashing is CPU-bound once files are in the page cache. */

@@ -1,5 +1,6 @@
 package io.hashstream.consumer.internal;
 
+import io.hashstream.consumer.HashAlgorithm;
 import io.hashstream.consumer.internal.nativeio.FileOpener;
 import io.hashstream.consumer.internal.nativeio.OpenFile;
 import io.hashstream.consumer.internal.nativeio.OpenOutcome;
@@ -7,6 +8,7 @@ import io.hashstream.consumer.internal.nativeio.RootDirectory;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * ({@link RootView#viewMayLag}): the file changed or went after its event. A directory, or a path beneath a directory that
  * became a symbolic link, is not a file of the tree: gone.
  *
- * <p>One per hashing thread: it owns its opener (with its read buffer) and its digest.
+ * <p>One per hashing thread: it owns its opener (with its read buffer) and its digests.
  */
 public final class FileHashing implements AutoCloseable {
   private static final int MAX_READS = 3;
@@ -31,18 +33,27 @@ public final class FileHashing implements AutoCloseable {
     Duration.ofMillis(100), Duration.ofMillis(300), Duration.ofMillis(900), Duration.ofMillis(2700)
   };
 
-  private final Sha256Hasher hasher;
+  private final FileHasher hasher;
   private final FileOpener opener;
 
+  /** SHA-256 hashing. */
   public FileHashing(FileOpener opener) {
     this.opener = opener;
-    this.hasher = new Sha256Hasher();
+    this.hasher = new FileHasher();
   }
 
   /** Hashing that shows every read buffer to {@code watch}, which may cancel the file's hash. */
   public FileHashing(FileOpener opener, ReadWatch watch) {
+    this(opener, List.of(HashAlgorithm.FIRST), watch);
+  }
+
+  /**
+   * Hashing with every one of {@code algorithms} (SHA-256 first) from the same reads, showing every
+   * read buffer to {@code watch}, which may cancel the file's hash.
+   */
+  public FileHashing(FileOpener opener, List<HashAlgorithm> algorithms, ReadWatch watch) {
     this.opener = opener;
-    this.hasher = new Sha256Hasher(watch);
+    this.hasher = new FileHasher(algorithms, watch);
   }
 
   /** How files are opened here, for the start-up log. */
@@ -200,10 +211,10 @@ public final class FileHashing implements AutoCloseable {
             state);
       }
       read++;
-      byte[] digest;
+      List<Digest> digests;
       Optional<FileState> after;
       try (file) {
-        digest = hasher.hash(file);
+        digests = hasher.hash(file);
         after = file.recheck();
       } catch (IOException e) {
         // A read error (EIO, a network file system that went away): tried again, then reported.
@@ -217,7 +228,7 @@ public final class FileHashing implements AutoCloseable {
         return new HashOutcome.Gone();
       }
       if (after.get().sameAs(state)) {
-        return new HashOutcome.Hashed(digest, state);
+        return new HashOutcome.Hashed(digests, state);
       }
     }
     return new HashOutcome.Unstable(

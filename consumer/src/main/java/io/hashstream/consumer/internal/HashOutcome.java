@@ -1,5 +1,6 @@
 package io.hashstream.consumer.internal;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** What hashing one event's file came to. A file that vanished is an outcome, not an error. */
@@ -18,11 +19,22 @@ public sealed interface HashOutcome {
   }
 
   /**
-   * The file's digest, and its state, unchanged from before to after the read. The digest array is
-   * handed over, not shared: its producer never touches it again.
+   * The file's digests, one per configured algorithm with SHA-256 first, and its state, unchanged
+   * from before to after the read.
    */
-  @SuppressWarnings("ArrayRecordComponent") // a 32-byte value passed once from hasher to record
-  record Hashed(byte[] digest, FileState state) implements HashOutcome {}
+  record Hashed(List<Digest> digests, FileState state) implements HashOutcome {
+    public Hashed {
+      if (digests.isEmpty()) {
+        throw new IllegalArgumentException("a hashed file has at least one digest");
+      }
+      digests = List.copyOf(digests);
+    }
+
+    /** The first digest: SHA-256, what a result's {@code digest} holds. */
+    public byte[] digest() {
+      return digests.getFirst().value();
+    }
+  }
 
   /** Nothing is at the path: the table gets a tombstone. */
   record Gone() implements HashOutcome {}

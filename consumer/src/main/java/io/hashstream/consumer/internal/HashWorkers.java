@@ -1,5 +1,6 @@
 package io.hashstream.consumer.internal;
 
+import io.hashstream.consumer.HashAlgorithm;
 import io.hashstream.consumer.internal.nativeio.FileOpener;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,15 +42,21 @@ final class HashWorkers implements AutoCloseable {
   private final Consumer<HashTask> done;
   private final BiConsumer<HashTask, OutOfMemoryError> outOfMemory;
   private final String description;
+  private final List<HashAlgorithm> algorithms;
 
   HashWorkers(
       int count,
       String name,
+      List<HashAlgorithm> algorithms,
       ReadThrottle throttle,
       ConsumerMetrics metrics,
       Consumer<HashTask> done,
       BiConsumer<HashTask, OutOfMemoryError> outOfMemory) {
     this.name = name;
+    this.algorithms = List.copyOf(algorithms);
+    // Each digest made once here, on the starting thread: a JVM without one of them (a FIPS-only
+    // provider refuses MD5) fails the start with its message, not each hashing thread.
+    var _ = new FileHasher(this.algorithms);
     this.throttle = throttle;
     this.metrics = metrics;
     this.done = done;
@@ -88,7 +95,7 @@ final class HashWorkers implements AutoCloseable {
 
   private void work(FileOpener opener) {
     TaskWatch watch = new TaskWatch(throttle);
-    try (FileHashing hashing = new FileHashing(opener, watch)) {
+    try (FileHashing hashing = new FileHashing(opener, algorithms, watch)) {
       while (true) {
         HashTask task = queue.take();
         if (!task.start()) {

@@ -2,6 +2,7 @@ package io.hashstream.consumer.internal;
 
 import io.hashstream.consumer.ConsumerHealth;
 import io.hashstream.consumer.ConsumerSettings;
+import io.hashstream.consumer.HashAlgorithm;
 import io.hashstream.consumer.ConsumerStoppedException;
 import io.hashstream.consumer.internal.nativeio.FileOpener;
 import io.hashstream.schemas.FileKey;
@@ -135,6 +136,7 @@ public final class HashingLoop implements AutoCloseable {
         new HashWorkers(
             settings.hashingThreads(),
             "hashstream-" + settings.instanceId(),
+            settings.algorithms(),
             ReadThrottle.fromSystemProperty(),
             metrics,
             completions::add,
@@ -206,7 +208,11 @@ public final class HashingLoop implements AutoCloseable {
     }
     FileOpener.nativeUnavailable()
         .ifPresent(reason -> LOG.warn("files are opened through the checked Java path: {}", reason));
-    LOG.info("files are opened {}, by {} hashing threads", workers.description(), settings.hashingThreads());
+    LOG.info(
+        "files are opened {}, by {} hashing threads, hashed with {}",
+        workers.description(),
+        settings.hashingThreads(),
+        HashAlgorithm.names(settings.algorithms()));
     consumer.subscribe(List.of(settings.eventsTopic()), new Rebalances());
     LOG.info(
         "consumer {} hashing {} in group {} into {}",

@@ -1,15 +1,18 @@
 package io.hashstream.consumer.internal;
 
+import io.hashstream.consumer.HashAlgorithm;
 import io.hashstream.schemas.FileKey;
 import io.hashstream.schemas.SourceHeaders;
 import io.hashstream.schemas.avro.FileIdentity;
 import io.hashstream.schemas.avro.FileType;
 import io.hashstream.schemas.avro.HashResult;
 import io.hashstream.schemas.avro.HashStatus;
+import io.hashstream.schemas.avro.NamedDigest;
 import io.hashstream.schemas.avro.SourceEvent;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,7 +50,7 @@ public final class ResultRecords {
         HashResult.newBuilder()
             .setRoot(key.root())
             .setPath(key.path())
-            .setAlgorithm(Sha256Hasher.ALGORITHM)
+            .setAlgorithm(HashAlgorithm.FIRST.standardName())
             .setSource(sourceEvent)
             .setConsumerId(consumerId)
             .setHashedAt(clock.instant().truncatedTo(ChronoUnit.MICROS));
@@ -64,7 +67,12 @@ public final class ResultRecords {
       }
       case HashOutcome.Hashed hashed -> {
         withState(result, hashed.state());
-        value = result.setStatus(HashStatus.HASHED).setDigest(ByteBuffer.wrap(hashed.digest())).build();
+        value =
+            result
+                .setStatus(HashStatus.HASHED)
+                .setDigest(ByteBuffer.wrap(hashed.digest()))
+                .setDigests(named(hashed.digests()))
+                .build();
       }
       case HashOutcome.NotRegular notRegular -> {
         withState(result, notRegular.state());
@@ -89,6 +97,16 @@ public final class ResultRecords {
     ProducerRecord<String, HashResult> record =
         new ProducerRecord<>(hashesTopic, null, key.key(), value, SourceHeaders.of(sourceEvent));
     return Optional.of(record);
+  }
+
+  /** Every digest, where there are several; null for SHA-256 alone, as before the field existed. */
+  private static @Nullable List<NamedDigest> named(List<Digest> digests) {
+    if (digests.size() == 1) {
+      return null;
+    }
+    return digests.stream()
+        .map(d -> new NamedDigest(d.algorithm().standardName(), ByteBuffer.wrap(d.value())))
+        .toList();
   }
 
   private static void withState(HashResult.Builder result, @Nullable FileState state) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hashstream.testsupport.TestCluster;
+import io.hashstream.schemas.EarlierSchemas;
 import io.hashstream.schemas.RandomRecords;
 import io.hashstream.schemas.Topics;
 import io.hashstream.schemas.V1Classes;
@@ -14,6 +15,7 @@ import io.hashstream.schemas.avro.ChangeKind;
 import io.hashstream.schemas.avro.FileChangeEvent;
 import io.hashstream.schemas.avro.HashResult;
 import io.hashstream.schemas.avro.HashStatus;
+import io.hashstream.schemas.avro.NamedDigest;
 import io.hashstream.testsupport.SharedRuntime;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -120,6 +122,46 @@ class SchemaEvolutionIT {
       assertThat(V1Classes.invoke(read, "getReason")).isEqualTo(unstable.getReason());
       assertThat(String.valueOf(V1Classes.invoke(read, "getSource")))
           .isEqualTo(unstable.getSource().toString());
+    }
+  }
+
+  @Test
+  void resultsWithFurtherDigestsAreAcceptedAfterEveryEarlierVersionAndReadByTheOldClasses(
+      TestCluster runtime) throws Exception {
+    String topic = Fixtures.topic("evolution-digests");
+    Map<String, Object> config = Fixtures.serdeConfig(runtime);
+    Schema beforeDigests = EarlierSchemas.HASH_RESULT_BEFORE_DIGESTS;
+    try (var serializer = new AvroSerializer<IndexedRecord>(config, false)) {
+      serializer.prepare(topic, v1.schema("HashResult"));
+      serializer.prepare(topic, beforeDigests);
+    }
+    HashResult hashed = new RandomRecords(79).result();
+    hashed.setStatus(HashStatus.HASHED);
+    java.nio.ByteBuffer sha256 = java.nio.ByteBuffer.wrap(new byte[32]);
+    hashed.setDigest(sha256);
+    hashed.setDigests(
+        java.util.List.of(
+            new NamedDigest("SHA-256", sha256),
+            new NamedDigest("BLAKE3", java.nio.ByteBuffer.wrap(new byte[32])),
+            new NamedDigest("XXH3", java.nio.ByteBuffer.wrap(new byte[8]))));
+    byte[] bytes;
+    try (var serializer = new AvroSerializer<HashResult>(config, false)) {
+      bytes = serializer.serialize(topic, hashed);
+    }
+    // The registry checked the new version against both earlier ones (FULL_TRANSITIVE).
+    assertThat(Fixtures.get(runtime, "/subjects/" + Topics.valueSubject(topic) + "/versions"))
+        .hasSize(3);
+
+    try (var reader = oldReader(config, "HashResult")) {
+      Object read = v1.withContext(() -> reader.deserialize(topic, bytes));
+      assertThat(read).isNotNull();
+      assertThat(String.valueOf(V1Classes.invoke(read, "getAlgorithm"))).isEqualTo("SHA-256");
+      assertThat(V1Classes.invoke(read, "getDigest")).isEqualTo(sha256);
+      assertThat(Arrays.stream(read.getClass().getMethods()).map(m -> m.getName()))
+          .doesNotContain("getDigests");
+    }
+    try (var reader = new AvroDeserializer<>(HashResult.class, config, false)) {
+      assertThat(reader.deserialize(topic, bytes)).isEqualTo(hashed);
     }
   }
 
