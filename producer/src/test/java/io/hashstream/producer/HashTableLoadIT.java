@@ -44,7 +44,7 @@ class HashTableLoadIT {
     }
     List<TopicPartition> partitions =
         List.of(0, 1, 2).stream().map(p -> new TopicPartition(settings.hashesTopic(), p)).toList();
-    for (int run = 0; run < 3; run++) {
+    for (int run = 0; run < 2; run++) {
       Map<Integer, Long> answered = new HashMap<>();
       long started = System.nanoTime();
       Map<String, Index> indexes = HashTable.load(settings, partitions, Set.of("mine"), progress -> {}, answered);

@@ -213,6 +213,7 @@ public final class HashingLoop implements AutoCloseable {
         workers.description(),
         settings.hashingThreads(),
         HashAlgorithm.names(settings.algorithms()));
+    roots.values().forEach(root -> LOG.info("{}", root.describe()));
     consumer.subscribe(List.of(settings.eventsTopic()), new Rebalances());
     LOG.info(
         "consumer {} hashing {} in group {} into {}",

@@ -87,10 +87,12 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
   static LiveRoot open(String name, Path configured, LongSupplier clock) throws IOException {
     Object identity = Files.readAttributes(configured, BasicFileAttributes.class).fileKey();
     Path real = configured.toRealPath();
-    LiveRoot root =
-        new LiveRoot(name, configured, RootDirectory.open(real), identity, RootFileSystem.of(real), clock);
-    LOG.info("root {} at {}: on {}", name, configured, root.fileSystem.describe());
-    return root;
+    return new LiveRoot(name, configured, RootDirectory.open(real), identity, RootFileSystem.of(real), clock);
+  }
+
+  /** Where the root is and what its file system means for waiting, for the start-up log. */
+  String describe() {
+    return "root " + name + " at " + configured + ": on " + fileSystem.describe();
   }
 
   String name() {

@@ -27,6 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class FileHashingTest {
   private static final FileHashing.Expected ANY = new FileHashing.Expected(null, null, null);
+  /** Every backoff step taken at once: for tests of what the steps end in, not of the waiting. */
+  private static final FileHashing.Patience AT_ONCE = wait -> true;
   @TempDir Path directory;
   private final FileHashing hashing = new FileHashing(FileOpener.forThisPlatform());
   private RootDirectory root;
@@ -78,7 +80,7 @@ class FileHashingTest {
     Path file = Files.writeString(directory.resolve("f"), "old");
     Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z")));
     FileHashing.Expected newer = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"), null);
-    assertThat(hashing.hash(root, "f", newer))
+    assertThat(hashing.hash(() -> root, "f", newer, AT_ONCE))
         .isInstanceOfSatisfying(
             HashOutcome.Unstable.class,
             unstable -> assertThat(unstable.reason()).contains("older state than the event"));
@@ -110,7 +112,7 @@ class FileHashingTest {
     Path file = Files.writeString(directory.resolve("behind"), "old");
     Instant changed = ((FileTime) Files.getAttribute(file, "unix:ctime")).toInstant();
     FileHashing.Expected event = new FileHashing.Expected(3L, null, changed.plusSeconds(60));
-    assertThat(hashing.hash(root, "behind", event)).isInstanceOf(HashOutcome.Unstable.class);
+    assertThat(hashing.hash(() -> root, "behind", event, AT_ONCE)).isInstanceOf(HashOutcome.Unstable.class);
   }
 
   /**
@@ -144,7 +146,7 @@ class FileHashingTest {
     Files.writeString(directory.resolve("f"), "content");
     HashOutcome outcome;
     try (DescriptorLimit _ = DescriptorLimit.exhausted()) {
-      outcome = hashing.hash(root, "f", ANY);
+      outcome = hashing.hash(() -> root, "f", ANY, AT_ONCE);
     }
     assertThat(outcome)
         .isInstanceOfSatisfying(
@@ -156,7 +158,7 @@ class FileHashingTest {
   @Test
   void aMissingFileThatTheEventSawIsWaitedForThenReportedUnstableNotGone() throws Exception {
     FileHashing.Expected sawAFile = new FileHashing.Expected(3L, Instant.parse("2026-06-01T00:00:00Z"), null);
-    assertThat(hashing.hash(root, "not-here-yet", sawAFile))
+    assertThat(hashing.hash(() -> root, "not-here-yet", sawAFile, AT_ONCE))
         .isInstanceOfSatisfying(
             HashOutcome.NotVisible.class,
             notVisible -> assertThat(notVisible.reason()).contains("not visible on this host"));
