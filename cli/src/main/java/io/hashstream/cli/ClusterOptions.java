@@ -50,6 +50,16 @@ final class ClusterOptions {
     return bootstrapServers;
   }
 
+  /** The one line for a command whose Kafka client gave up waiting for the broker. */
+  UserErrors.FailedException unreachable(Exception timeout) {
+    return new UserErrors.FailedException(
+        "cannot reach Kafka at "
+            + bootstrapServers
+            + " within 30 s: is the broker running? ('hashstream local' starts one;"
+            + " --bootstrap-servers chooses another)",
+        timeout);
+  }
+
   String schemaRegistry() {
     return schemaRegistry;
   }

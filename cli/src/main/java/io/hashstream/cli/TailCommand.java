@@ -52,12 +52,7 @@ final class TailCommand implements Callable<Integer> {
     try {
       return read(out());
     } catch (TimeoutException e) {
-      throw new UserErrors.FailedException(
-          "cannot reach Kafka at "
-              + cluster.bootstrapServers()
-              + " within 30 s: is the broker running? ('hashstream local' starts one;"
-              + " --bootstrap-servers chooses another)",
-          e);
+      throw cluster.unreachable(e);
     }
   }
 

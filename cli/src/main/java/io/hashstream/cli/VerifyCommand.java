@@ -144,12 +144,7 @@ final class VerifyCommand implements Callable<Integer> {
                 }
               });
     } catch (TimeoutException e) {
-      throw new UserErrors.FailedException(
-          "cannot reach Kafka at "
-              + cluster.bootstrapServers()
-              + " within 30 s: is the broker running? ('hashstream local' starts one;"
-              + " --bootstrap-servers chooses another)",
-          e);
+      throw cluster.unreachable(e);
     }
     if (terminal) {
       err.print("\r\033[K");

@@ -114,11 +114,11 @@ public final class ContinuousVerify implements AutoCloseable {
             return;
           }
           LOG.warn("verify: following the table failed ({}); trying again in {} s", e.toString(), RETRY.toSeconds());
-          if (!pause(RETRY)) {
-            return;
-          }
+          Thread.sleep(RETRY);
         }
       }
+    } catch (InterruptedException e) {
+      // Closing while waiting to try again.
     } finally {
       // Cleared, or the client's close would fail on it.
       boolean _ = Thread.interrupted();
@@ -282,15 +282,6 @@ public final class ContinuousVerify implements AutoCloseable {
       LiveTable.Order after = pass.after;
       cursors.save(partition, after == null ? "" : after.key());
       pass.saved = true;
-    }
-  }
-
-  private boolean pause(Duration wait) {
-    try {
-      Thread.sleep(wait);
-      return !stopping;
-    } catch (InterruptedException e) {
-      return false;
     }
   }
 
