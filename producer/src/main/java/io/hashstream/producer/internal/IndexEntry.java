@@ -1,5 +1,6 @@
 package io.hashstream.producer.internal;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -129,6 +130,177 @@ public final class IndexEntry {
       }
     }
     return 1;
+  }
+
+  /**
+   * Whether what the table recorded ({@code recorded}, from a hash result) agrees with this entry:
+   * both certain, the same type and size, and the same times at the precision the record shows.
+   * Device and inode are not compared (another machine's numbers).
+   */
+  public boolean agreesWith(IndexEntry recorded) {
+    if (uncertain || recorded.uncertain || type != recorded.type) {
+      return false;
+    }
+    if (size != UNKNOWN && recorded.size != UNKNOWN && size != recorded.size) {
+      return false;
+    }
+    return sameAtPrecisionOf(recorded.modifiedNanos, modifiedNanos)
+        && sameAtPrecisionOf(recorded.changedNanos, changedNanos);
+  }
+
+  private static boolean sameAtPrecisionOf(long recorded, long known) {
+    if (recorded == UNKNOWN || known == UNKNOWN) {
+      return true;
+    }
+    long unit = precisionOf(recorded);
+    return Math.floorDiv(recorded, unit) == Math.floorDiv(known, unit);
+  }
+
+  // ---- the byte form, shared by the in-memory index and the persisted one --------------------
+
+  /** The most bytes {@link #encode} writes. */
+  public static final int MAX_ENCODED_LENGTH = 1 + 10 + 8 + 10 + 10 + 10;
+
+  private static final int TYPE_MASK = 0b11;
+  private static final int IDENTITY = 1 << 2;
+  private static final int COARSE = 1 << 3;
+  private static final int UNCERTAIN = 1 << 4;
+  private static final int SIZE_KNOWN = 1 << 5;
+  private static final int MODIFIED_KNOWN = 1 << 6;
+  private static final int CHANGED_KNOWN = 1 << 7;
+
+  /**
+   * Writes this entry at {@code offset} of {@code target} (at most {@link #MAX_ENCODED_LENGTH}
+   * bytes): a flags byte, then the known fields only, the size, device and inode as varints, the
+   * modification time in eight bytes and the status change time as the varint of its distance from
+   * it (usually zero or small).
+   *
+   * @return the offset after the entry
+   */
+  public int encode(byte[] target, int offset) {
+    int flags = typeCode(type)
+        | (identityComparable ? IDENTITY : 0)
+        | (coarseTimes ? COARSE : 0)
+        | (uncertain ? UNCERTAIN : 0)
+        | (size != UNKNOWN ? SIZE_KNOWN : 0)
+        | (modifiedNanos != UNKNOWN ? MODIFIED_KNOWN : 0)
+        | (changedNanos != UNKNOWN ? CHANGED_KNOWN : 0);
+    int at = offset;
+    target[at++] = (byte) flags;
+    if (size != UNKNOWN) {
+      at = Varint.write(target, at, Varint.zigzag(size));
+    }
+    if (modifiedNanos != UNKNOWN) {
+      for (int shift = 0; shift < 64; shift += 8) {
+        target[at++] = (byte) (modifiedNanos >>> shift);
+      }
+    }
+    if (changedNanos != UNKNOWN) {
+      long base = modifiedNanos == UNKNOWN ? 0 : modifiedNanos;
+      at = Varint.write(target, at, Varint.zigzag(changedNanos - base));
+    }
+    if (identityComparable) {
+      at = Varint.write(target, at, device);
+      at = Varint.write(target, at, inode);
+    }
+    return at;
+  }
+
+  /** The type's code in the flags byte: part of the persisted form, so fixed here, not an ordinal. */
+  private static int typeCode(FileType type) {
+    return switch (type) {
+      case REGULAR -> 0;
+      case DIRECTORY -> 1;
+      case SYMLINK -> 2;
+      case OTHER -> 3;
+    };
+  }
+
+  private static FileType typeOf(int code) {
+    return switch (code) {
+      case 0 -> FileType.REGULAR;
+      case 1 -> FileType.DIRECTORY;
+      case 2 -> FileType.SYMLINK;
+      default -> FileType.OTHER;
+    };
+  }
+
+  /** The entry that {@link #encode} wrote at {@code offset} of {@code source}. */
+  public static IndexEntry decode(byte[] source, int offset) {
+    int flags = source[offset] & 0xff;
+    int[] at = {offset + 1};
+    long size = (flags & SIZE_KNOWN) != 0 ? Varint.unzigzag(Varint.read(source, at)) : UNKNOWN;
+    long modified = UNKNOWN;
+    if ((flags & MODIFIED_KNOWN) != 0) {
+      modified = 0;
+      for (int shift = 0; shift < 64; shift += 8) {
+        modified |= (source[at[0]++] & 0xffL) << shift;
+      }
+    }
+    long changed = UNKNOWN;
+    if ((flags & CHANGED_KNOWN) != 0) {
+      long base = modified == UNKNOWN ? 0 : modified;
+      changed = base + Varint.unzigzag(Varint.read(source, at));
+    }
+    boolean identity = (flags & IDENTITY) != 0;
+    long device = identity ? Varint.read(source, at) : 0;
+    long inode = identity ? Varint.read(source, at) : 0;
+    return new IndexEntry(
+        typeOf(flags & TYPE_MASK),
+        size,
+        modified,
+        changed,
+        device,
+        inode,
+        identity,
+        (flags & COARSE) != 0,
+        (flags & UNCERTAIN) != 0);
+  }
+
+  /** The length of the entry that {@link #encode} wrote at {@code offset} of {@code source}. */
+  public static int encodedLength(byte[] source, int offset) {
+    int flags = source[offset] & 0xff;
+    int at = offset + 1;
+    if ((flags & SIZE_KNOWN) != 0) {
+      at = Varint.skip(source, at);
+    }
+    if ((flags & MODIFIED_KNOWN) != 0) {
+      at += 8;
+    }
+    if ((flags & CHANGED_KNOWN) != 0) {
+      at = Varint.skip(source, at);
+    }
+    if ((flags & IDENTITY) != 0) {
+      at = Varint.skip(source, Varint.skip(source, at));
+    }
+    return at - offset;
+  }
+
+  @Override
+  public boolean equals(@Nullable Object other) {
+    return other instanceof IndexEntry that
+        && type == that.type
+        && size == that.size
+        && modifiedNanos == that.modifiedNanos
+        && changedNanos == that.changedNanos
+        && device == that.device
+        && inode == that.inode
+        && identityComparable == that.identityComparable
+        && coarseTimes == that.coarseTimes
+        && uncertain == that.uncertain;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(type, size, modifiedNanos, changedNanos, device, inode, identityComparable, coarseTimes, uncertain);
+  }
+
+  @Override
+  public String toString() {
+    return uncertain
+        ? "IndexEntry[uncertain]"
+        : "IndexEntry[" + type + ", size " + size + ", mtime " + modifiedNanos + ", ctime " + changedNanos
+            + (identityComparable ? ", dev " + device + ", ino " + inode : "") + (coarseTimes ? ", coarse" : "") + "]";
   }
 
   public boolean isUncertain() {
