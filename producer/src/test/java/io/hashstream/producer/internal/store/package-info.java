@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.producer.internal.store;
+
+import org.jspecify.annotations.NullMarked;
