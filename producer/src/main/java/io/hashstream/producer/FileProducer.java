@@ -3,9 +3,8 @@ package io.hashstream.producer;
 import io.hashstream.schemas.FileKey;
 import io.hashstream.producer.internal.Cluster;
 import io.hashstream.producer.internal.Failures;
-import io.hashstream.producer.internal.HashTable;
-import io.hashstream.producer.internal.InFlightEvents;
-import io.hashstream.producer.internal.Index;
+import io.hashstream.producer.internal.StartingIndex;
+import io.hashstream.producer.internal.store.IndexStore;
 import io.hashstream.producer.internal.KafkaConfigs;
 import io.hashstream.producer.internal.ProducerMetrics;
 import io.hashstream.producer.internal.RegistryWait;
@@ -24,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p>Lifecycle: {@link #start} checks the roots, the broker (within the start timeout), the events
  * topic and the registry, loads the hash table as the starting index, then starts the publisher,
  * the tracker and the change source, whose initial scan runs concurrently with watching. {@link
- * #close} stops them in reverse order: no more watching, no more sending, then up to 10 s for the
- * acknowledgements of events already sent. A change seen but not acknowledged when the producer
- * stops is found again by the next start's diff.
+ * #close} stops watching, then sending (up to 10 s for the acknowledgements of events already
+ * sent, which the tracker still takes into the index), then the tracker, which saves the index. A
+ * change seen but not acknowledged when the producer stops is found again by the next start's diff.
  */
 public final class FileProducer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FileProducer.class);
@@ -104,19 +102,43 @@ public final class FileProducer implements AutoCloseable {
       throw ProducerException.configuration(String.valueOf(e.getMessage()));
     }
     List<RootSpec> roots = settings.roots().stream().map(RootSpec::of).toList();
+    IndexStore store = openStore(settings.stateDirectory());
+    try {
+      return start(settings, registry, listener, roots, store);
+    } catch (RuntimeException | Error e) {
+      if (store != null) {
+        store.release();
+      }
+      throw e;
+    }
+  }
+
+  private static @Nullable IndexStore openStore(@Nullable Path stateDirectory) {
+    if (stateDirectory == null) {
+      return null;
+    }
+    try {
+      return IndexStore.open(stateDirectory);
+    } catch (IndexStore.InUseException e) {
+      throw ProducerException.configuration(String.valueOf(e.getMessage()));
+    } catch (IOException e) {
+      throw ProducerException.configuration("cannot use the state directory " + stateDirectory + ": " + e.getMessage());
+    }
+  }
+
+  private static FileProducer start(
+      ProducerSettings settings,
+      MeterRegistry registry,
+      ProgressListener listener,
+      List<RootSpec> roots,
+      @Nullable IndexStore store) {
     int partitions;
-    Map<String, Index> indexes;
+    StartingIndex.Started index;
     try (Cluster cluster = Cluster.connect(settings)) {
       partitions = cluster.ensureEventsTopic();
-      Map<Integer, Long> answered = new HashMap<>();
-      indexes =
-          HashTable.load(
-              settings,
-              cluster.hashTablePartitions(),
-              roots.stream().map(RootSpec::name).collect(Collectors.toSet()),
-              listener,
-              answered);
-      InFlightEvents.apply(settings, partitions, answered, indexes);
+      index =
+          StartingIndex.build(
+              settings, cluster, partitions, roots.stream().map(RootSpec::name).collect(Collectors.toSet()), store, listener);
     }
     AvroSerializer<FileChangeEvent> serializer = serializer(settings);
     KafkaProducer<String, FileChangeEvent> kafka;
@@ -138,7 +160,15 @@ public final class FileProducer implements AutoCloseable {
     Failures failures = new Failures();
     Tracker tracker =
         new Tracker(
-            roots, indexes, settings.timing(), settings.maxInFlight(), guard, settings.deleteThreshold(), metrics, failures);
+            roots,
+            index.indexes(),
+            index.journal(),
+            settings.timing(),
+            settings.maxInFlight(),
+            guard,
+            settings.deleteThreshold(),
+            metrics,
+            failures);
     // The epoch: milliseconds since the Unix epoch at start (see the README).
     long epoch = System.currentTimeMillis();
     Publisher publisher =
@@ -355,7 +385,8 @@ public final class FileProducer implements AutoCloseable {
     closed = true;
     LOG.info("stopping the producer");
     RuntimeException failure = null;
-    for (Runnable step : List.<Runnable>of(source::close, tracker::close, publisher::close)) {
+    // The tracker last: it takes the acknowledgements the publisher waits for into the index.
+    for (Runnable step : List.<Runnable>of(source::close, publisher::close, tracker::close)) {
       try {
         step.run();
       } catch (RuntimeException e) {

@@ -205,18 +205,37 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
-  /** The hash table's partitions; none if the topic does not exist yet. */
-  public List<TopicPartition> hashTablePartitions() {
-    String topic = settings.hashesTopic();
-    Optional<Integer> count = partitions(topic);
-    if (count.isEmpty()) {
-      LOG.info("the hash table {} does not exist yet: starting with an empty index", topic);
-      return List.of();
+  /**
+   * The hash table topic.
+   *
+   * @param id its topic id; empty if it does not exist yet
+   * @param partitions its partitions; none if it does not exist yet
+   */
+  public record HashTopic(String id, List<TopicPartition> partitions) {
+    public HashTopic {
+      partitions = List.copyOf(partitions);
     }
-    return java.util.stream.IntStream.range(0, count.get()).mapToObj(p -> new TopicPartition(topic, p)).toList();
+  }
+
+  /** The hash table's id and partitions; none if the topic does not exist yet. */
+  public HashTopic hashTable() {
+    String topic = settings.hashesTopic();
+    Optional<TopicDescription> description = describe(topic);
+    if (description.isEmpty()) {
+      LOG.info("the hash table {} does not exist yet: starting with an empty index", topic);
+      return new HashTopic("", List.of());
+    }
+    int count = description.get().partitions().size();
+    return new HashTopic(
+        description.get().topicId().toString(),
+        java.util.stream.IntStream.range(0, count).mapToObj(p -> new TopicPartition(topic, p)).toList());
   }
 
   private Optional<Integer> partitions(String topic) {
+    return describe(topic).map(description -> description.partitions().size());
+  }
+
+  private Optional<TopicDescription> describe(String topic) {
     try {
       TopicDescription description =
           admin
@@ -224,10 +243,7 @@ public final class Cluster implements AutoCloseable {
               .allTopicNames()
               .get(timeoutMillis, TimeUnit.MILLISECONDS)
               .get(topic);
-      if (description == null) {
-        return Optional.empty();
-      }
-      return Optional.of(description.partitions().size());
+      return Optional.ofNullable(description);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof UnknownTopicOrPartitionException) {
         return Optional.empty();

@@ -59,23 +59,151 @@ public final class HashTable {
       Set<String> roots,
       ProgressListener listener,
       Map<Integer, Long> answered) {
+    return loadAll(settings, partitions, roots, listener, answered).indexes();
+  }
+
+  /** What a full load read, and where it ended (per partition, the next offset). */
+  public record Loaded(Map<String, Index> indexes, Map<Integer, Long> next) {}
+
+  /** {@link #load}, with where the read ended. */
+  public static Loaded loadAll(
+      ProducerSettings settings,
+      List<TopicPartition> partitions,
+      Set<String> roots,
+      ProgressListener listener,
+      Map<Integer, Long> answered) {
     Map<String, Index> indexes = new HashMap<>();
     for (String root : roots) {
       indexes.put(root, new Index());
     }
+    Map<Integer, Long> next =
+        read(settings, partitions, Map.of(), indexes, listener, answered, new Fold(), "loading the index from");
+    // Read from each partition's beginning, so never refused.
+    return new Loaded(indexes, next == null ? Map.of() : next);
+  }
+
+  /** Where a read of the table ended, and what it changed. */
+  public record Caught(Map<Integer, Long> next, long records, long changed) {}
+
+  /**
+   * Brings {@code indexes} (loaded from the producer's state directory) up to date with the table's
+   * records from {@code from} (per partition; a partition not in it from its beginning) to the end.
+   * A record that disagrees with the index (another state, a tombstone where the index has a file, a
+   * file the index does not have, a result such as {@code UNSTABLE}) makes the path uncertain, so
+   * the scan publishes what it holds now; one that agrees changes nothing.
+   *
+   * @return where the read ended and how many paths it made uncertain, or null if {@code from} is
+   *     before a partition's first offset (records were deleted): then the index cannot be brought
+   *     up to date, and the whole table is to be read instead
+   */
+  public static @Nullable Caught catchUp(
+      ProducerSettings settings,
+      List<TopicPartition> partitions,
+      Map<Integer, Long> from,
+      Map<String, Index> indexes,
+      ProgressListener listener,
+      Map<Integer, Long> answered) {
+    Reconcile reconcile = new Reconcile();
+    Map<Integer, Long> next =
+        read(settings, partitions, from, indexes, listener, answered, reconcile, "bringing the index up to date from");
+    return next == null ? null : new Caught(next, reconcile.records, reconcile.changed);
+  }
+
+  /** What one record of this producer's roots does to the indexes. */
+  private interface Visitor {
+    void value(Index index, String path, HashResult result);
+
+    void tombstone(Index index, String path);
+  }
+
+  /** The full load: the table's last record of each path is its entry. */
+  private static final class Fold implements Visitor {
+    @Override
+    public void value(Index index, String path, HashResult result) {
+      index.put(path, entry(result));
+    }
+
+    @Override
+    public void tombstone(Index index, String path) {
+      index.remove(path);
+    }
+  }
+
+  /** The catch-up: a record that disagrees with the index makes the path uncertain. */
+  private static final class Reconcile implements Visitor {
+    long records;
+    long changed;
+
+    @Override
+    public void value(Index index, String path, HashResult result) {
+      records++;
+      IndexEntry known = index.get(path);
+      if (known == null || !known.agreesWith(entry(result))) {
+        uncertain(index, path, known);
+      }
+    }
+
+    @Override
+    public void tombstone(Index index, String path) {
+      records++;
+      IndexEntry known = index.get(path);
+      if (known != null) {
+        uncertain(index, path, known);
+      }
+    }
+
+    private void uncertain(Index index, String path, @Nullable IndexEntry known) {
+      if (known == null || !known.isUncertain()) {
+        index.put(path, IndexEntry.uncertain());
+        changed++;
+      }
+    }
+  }
+
+  /**
+   * Reads {@code partitions} from {@code from} to their end now into {@code visitor}.
+   *
+   * @return the end offsets reached, or null if {@code from} is before a partition's beginning
+   */
+  private static @Nullable Map<Integer, Long> read(
+      ProducerSettings settings,
+      List<TopicPartition> partitions,
+      Map<Integer, Long> from,
+      Map<String, Index> indexes,
+      ProgressListener listener,
+      Map<Integer, Long> answered,
+      Visitor visitor,
+      String doing) {
     long start = System.nanoTime();
     long records = 0;
+    Map<Integer, Long> next = new HashMap<>();
     try (AvroDeserializer<HashResult> values =
             new AvroDeserializer<>(HashResult.class, KafkaConfigs.serde(settings.kafka()), false);
         KafkaConsumer<byte[], byte[]> consumer =
             new KafkaConsumer<>(
                 KafkaConfigs.hashTableConsumer(settings), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, settings.kafka().startTimeout());
-      long total = ends.values().stream().mapToLong(Long::longValue).sum();
-      LOG.info(
-          "loading the index from {} ({} records at most, committed only)", settings.hashesTopic(), total);
+      Map<TopicPartition, Long> begins = consumer.beginningOffsets(partitions, settings.kafka().startTimeout());
+      long total = 0;
+      for (TopicPartition partition : partitions) {
+        long begin = begins.getOrDefault(partition, 0L);
+        long end = ends.getOrDefault(partition, 0L);
+        Long first = from.get(partition.partition());
+        if (first != null && first < begin) {
+          LOG.info(
+              "the index reflects {} up to offset {}, but the partition now begins at {}",
+              partition,
+              first,
+              begin);
+          return null;
+        }
+        long position = first == null ? begin : Math.min(first, end);
+        consumer.seek(partition, position);
+        total += end - position;
+        next.put(partition.partition(), end);
+      }
+      LOG.info("{} {} ({} records at most, committed only)", doing, settings.hashesTopic(), total);
       long lastProgress = System.nanoTime();
       long lastReport = lastProgress;
       RegistryWait registry = new RegistryWait(settings.kafka().schemaRegistryUrl());
@@ -93,7 +221,7 @@ public final class HashTable {
         }
         for (TopicPartition partition : batch.partitions()) {
           for (ConsumerRecord<byte[], byte[]> record : batch.records(partition)) {
-            if (!take(record, indexes, values, settings, answered, registry)) {
+            if (!take(record, indexes, values, settings, answered, registry, visitor)) {
               // The registry did not answer for this record's schema: read it again from here.
               consumer.seek(partition, record.offset());
               lastProgress = System.nanoTime();
@@ -111,11 +239,11 @@ public final class HashTable {
       }
     }
     LOG.info(
-        "index loaded: {} files of this producer's roots from {} records in {} ms",
+        "index: {} files of this producer's roots, after {} records of the table in {} ms",
         size(indexes),
         records,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-    return indexes;
+    return next;
   }
 
   /**
@@ -133,15 +261,19 @@ public final class HashTable {
       AvroDeserializer<HashResult> values,
       ProducerSettings settings,
       Map<Integer, Long> answered,
-      RegistryWait registry) {
+      RegistryWait registry,
+      Visitor visitor) {
     byte[] bytes = record.value();
+    FileKey key = key(record.key());
+    Index index = key == null ? null : indexes.get(key.root());
     if (bytes == null) {
       SourceHeaders.read(record.headers()).ifPresent(source -> noteSource(settings.eventsTopic(), source, answered));
-      apply(indexes, record.key(), null);
+      if (key != null && index != null) {
+        visitor.tombstone(index, key.path());
+      }
       return true;
     }
-    FileKey key = key(record.key());
-    if (key == null || !indexes.containsKey(key.root())) {
+    if (key == null || index == null) {
       return true;
     }
     HashResult value;
@@ -170,8 +302,10 @@ public final class HashTable {
     registry.answered();
     if (value != null) {
       noteSource(settings.eventsTopic(), value.getSource(), answered);
+      visitor.value(index, key.path(), value);
+    } else {
+      visitor.tombstone(index, key.path());
     }
-    apply(indexes, record.key(), value);
     return true;
   }
 
@@ -201,22 +335,6 @@ public final class HashTable {
       }
     }
     return true;
-  }
-
-  static void apply(Map<String, Index> indexes, byte @Nullable [] key, @Nullable HashResult value) {
-    FileKey fileKey = key(key);
-    if (fileKey == null) {
-      return;
-    }
-    Index index = indexes.get(fileKey.root());
-    if (index == null) {
-      return;
-    }
-    if (value == null) {
-      index.remove(fileKey.path());
-    } else {
-      index.put(fileKey.path(), entry(value));
-    }
   }
 
   /**

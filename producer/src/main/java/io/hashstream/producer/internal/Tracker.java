@@ -2,6 +2,7 @@ package io.hashstream.producer.internal;
 
 import io.hashstream.producer.Timing;
 import io.hashstream.producer.internal.source.ChangeSink;
+import io.hashstream.producer.internal.store.IndexJournal;
 import io.hashstream.schemas.avro.ChangeKind;
 import java.io.IOException;
 import java.time.Duration;
@@ -48,6 +49,7 @@ public final class Tracker implements ChangeSink {
 
   private final Map<String, RootSpec> roots = new HashMap<>();
   private final Map<String, Index> indexes;
+  private final IndexJournal journal;
   private final long settleNanos;
   private final long maxDelayNanos;
   private final int maxInFlight;
@@ -86,11 +88,14 @@ public final class Tracker implements ChangeSink {
   private long lastFailureLogNanos;
 
   /**
-   * @param indexes each root's starting index (from the hash table); the tracker owns them from now
+   * @param indexes each root's starting index; the tracker owns them from now
+   * @param journal where each change of the indexes is recorded; the tracker owns it from now, and
+   *     closes it
    */
   public Tracker(
       List<RootSpec> roots,
       Map<String, Index> indexes,
+      IndexJournal journal,
       Timing timing,
       int maxInFlight,
       RootGuard guard,
@@ -103,6 +108,7 @@ public final class Tracker implements ChangeSink {
       this.roots.put(root.name(), root);
     }
     this.indexes = new HashMap<>(indexes);
+    this.journal = journal;
     for (RootSpec root : roots) {
       this.indexes.computeIfAbsent(root.name(), name -> new Index());
     }
@@ -129,7 +135,10 @@ public final class Tracker implements ChangeSink {
     thread = Thread.ofPlatform().name("hashstream-tracker").daemon().start(this::run);
   }
 
-  /** Stops the thread; pending changes are left for the next start's diff to find. */
+  /**
+   * Stops the thread and saves the index; pending changes are left for the next start's diff to
+   * find.
+   */
   public void close() {
     stopping = true;
     Thread running;
@@ -142,7 +151,14 @@ public final class Tracker implements ChangeSink {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+      if (running.isAlive()) {
+        // Still using the index: saving it now could save a torn one. The log holds what it flushed.
+        LOG.warn("the tracker did not stop within 10 s; the index is not saved again (the next start replays its log)");
+        journal.close(Map.of());
+        return;
+      }
     }
+    journal.close(indexes);
   }
 
   // ---- the mailbox: called from other threads ---------------------------------------------------
@@ -231,6 +247,7 @@ public final class Tracker implements ChangeSink {
         fireTimers(now);
         drainReady(now);
         checkStall(now);
+        journal.endOfTurn(indexes);
         metrics.pendingPaths(pending.size());
         metrics.inFlight(inFlight.size());
         if (now - nextReport >= 0) {
@@ -403,7 +420,6 @@ public final class Tracker implements ChangeSink {
       LOG.warn("no root '{}' here: the {} paths asked for are not published again", asked.root(), asked.paths().size());
       return;
     }
-    Index index = index(asked.root());
     int taken = 0;
     for (String path : asked.paths()) {
       if (!root.filter().acceptsFile(path)) {
@@ -412,7 +428,7 @@ public final class Tracker implements ChangeSink {
       PathRef ref = new PathRef(asked.root(), path);
       if (!latestSent.containsKey(ref) && !pending.containsKey(ref)) {
         // Uncertain matches no state, so what the path shows now is published.
-        index.put(path, IndexEntry.uncertain());
+        put(ref, IndexEntry.uncertain());
       }
       changed(ref, now);
       taken++;
@@ -655,14 +671,13 @@ public final class Tracker implements ChangeSink {
     if (sent.state != null) {
       countUnder(sent.ref, -1);
     }
-    Index index = index(sent.ref.root());
     FileState state = sent.state;
     if (state == null) {
-      index.remove(sent.ref.path());
+      removeFromIndex(sent.ref);
     } else if (Racy.within(state.modifiedNanos(), state.changedNanos(), sent.sentAtWallNanos)) {
       // Looked at within a tick of its last change: uncertain, so it is looked at (and published)
       // once more now, and at the next start if that does not happen first.
-      index.put(sent.ref.path(), IndexEntry.uncertain());
+      put(sent.ref, IndexEntry.uncertain());
       metrics.racy();
       // Once per change: a time in the future (a clock set wrong) stays within a tick at every look.
       if (!racyLooks.add(sent.ref)) {
@@ -671,7 +686,7 @@ public final class Tracker implements ChangeSink {
         observe(sent.ref, state, Origin.WATCH, now);
       }
     } else {
-      index.put(sent.ref.path(), IndexEntry.published(state));
+      put(sent.ref, IndexEntry.published(state));
       racyLooks.remove(sent.ref);
     }
     metrics.indexedFiles(indexedFiles());
@@ -698,7 +713,7 @@ public final class Tracker implements ChangeSink {
     }
     metrics.sendFailed();
     // The event may or may not be in the topic: whatever the path holds now is published again.
-    index(sent.ref.root()).put(sent.ref.path(), IndexEntry.uncertain());
+    put(sent.ref, IndexEntry.uncertain());
     failuresSinceAck++;
     if (now - pausedUntilNanos >= 0) {
       // Doubled once per pause, not once per failed event: a whole batch fails at once.
@@ -748,6 +763,17 @@ public final class Tracker implements ChangeSink {
           inFlight.size(),
           pending.size());
     }
+  }
+
+  /** Every change of an index goes through here and {@link #removeFromIndex}: it is journaled. */
+  private void put(PathRef ref, IndexEntry entry) {
+    index(ref.root()).put(ref.path(), entry);
+    journal.put(ref.root(), ref.path(), entry);
+  }
+
+  private void removeFromIndex(PathRef ref) {
+    index(ref.root()).remove(ref.path());
+    journal.remove(ref.root(), ref.path());
   }
 
   private Index index(String root) {
