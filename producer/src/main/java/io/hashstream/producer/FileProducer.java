@@ -60,6 +60,7 @@ public final class FileProducer implements AutoCloseable {
   private volatile boolean closed;
 
   private final RootGuard guard;
+  private final IndexStart indexStart;
 
   private FileProducer(
       ProducerSettings settings,
@@ -69,8 +70,10 @@ public final class FileProducer implements AutoCloseable {
       Publisher publisher,
       ChangeSource source,
       RootGuard guard,
-      int partitions) {
+      int partitions,
+      IndexStart indexStart) {
     this.guard = guard;
+    this.indexStart = indexStart;
     this.settings = settings;
     this.metrics = metrics;
     this.failures = failures;
@@ -183,7 +186,7 @@ public final class FileProducer implements AutoCloseable {
             metrics,
             failures);
     FileProducer producer =
-        new FileProducer(settings, metrics, failures, tracker, publisher, source, guard, partitions);
+        new FileProducer(settings, metrics, failures, tracker, publisher, source, guard, partitions, index.report());
     publisher.start();
     tracker.start(publisher, producer.reporter(listener));
     try {
@@ -294,6 +297,11 @@ public final class FileProducer implements AutoCloseable {
         metrics.inFlight(),
         metrics.publishedTotal(),
         metrics.indexedFiles());
+  }
+
+  /** Where the starting index came from, and what it cost. */
+  public IndexStart indexStart() {
+    return indexStart;
   }
 
   /** The events topic's partition count (an existing topic's own). */

@@ -16,20 +16,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Restarts publish only what changed: the hash table (written here as a consumer would) is the
- * starting index, and the trees are diffed against it.
+ * Restarts publish only what changed: the starting index is the one saved in the state directory
+ * brought up to date with the hash table (written here as a consumer would), or, without a state
+ * directory, the table itself; the trees are diffed against it. Each test runs both ways.
  */
 @ExtendWith(SharedRuntime.class)
 class RestartIT {
   @TempDir Path tree;
+  @TempDir Path state;
 
-  @Test
-  void aRestartPublishesExactlyTheChangesMadeWhileTheProducerWasDown(TestCluster cluster) throws Exception {
+  private ProducerSettings settings(TestCluster cluster, boolean saved) {
+    ProducerSettings settings = Fixtures.settings(cluster, "demo", tree);
+    return saved ? settings.withStateDirectory(state) : settings;
+  }
+
+  @ParameterizedTest(name = "index saved in a state directory: {0}")
+  @ValueSource(booleans = {true, false})
+  void aRestartPublishesExactlyTheChangesMadeWhileTheProducerWasDown(boolean saved, TestCluster cluster) throws Exception {
     write(tree.resolve("unchanged.txt"), "same");
     write(tree.resolve("modified.txt"), "before");
     write(tree.resolve("deleted.txt"), "doomed");
@@ -39,7 +48,7 @@ class RestartIT {
     write(tree.resolve("restored.txt"), "abc");
     write(tree.resolve("legacy.txt"), "hashed before statusChanged existed");
     FileTime restoredTime = Files.getLastModifiedTime(tree.resolve("restored.txt"));
-    ProducerSettings settings = Fixtures.settings(cluster, "demo", tree);
+    ProducerSettings settings = settings(cluster, saved);
 
     try (EventLog log = startAndWait(cluster, settings, 8);
         HashTableWriter table = new HashTableWriter(cluster, settings.hashesTopic(), log)) {
@@ -115,11 +124,13 @@ class RestartIT {
    * the tree: unless the start reads the events in flight, nobody ever publishes its delete, and the
    * late answer stands in the table for ever.
    */
-  @Test
-  void aFileGoneWhileItsEventWasUnansweredIsPublishedAsDeletedByTheNextStart(TestCluster cluster) throws Exception {
+  @ParameterizedTest(name = "index saved in a state directory: {0}")
+  @ValueSource(booleans = {true, false})
+  void aFileGoneWhileItsEventWasUnansweredIsPublishedAsDeletedByTheNextStart(boolean saved, TestCluster cluster)
+      throws Exception {
     write(tree.resolve("one.txt"), "first");
     write(tree.resolve("two.txt"), "second");
-    ProducerSettings settings = Fixtures.settings(cluster, "demo", tree);
+    ProducerSettings settings = settings(cluster, saved);
     try (EventLog log = startAndWait(cluster, settings, 2);
         HashTableWriter table = new HashTableWriter(cluster, settings.hashesTopic(), log)) {
       // The consumer answers a partition in order: it answered the earlier of the two.
@@ -150,6 +161,7 @@ class RestartIT {
   private static List<FileChangeEvent> restart(ProducerSettings settings, EventLog log) {
     int before = log.catchUp().size();
     try (FileProducer producer = FileProducer.start(settings, new SimpleMeterRegistry())) {
+      assertThat(producer.indexStart().fromStateDirectory()).isEqualTo(settings.stateDirectory() != null);
       ProducerIT.awaitIdle(producer);
     }
     List<FileChangeEvent> all = log.catchUp();

@@ -12,8 +12,10 @@ import io.hashstream.schemas.serde.AvroDeserializer;
 import io.hashstream.schemas.serde.SerdeFailures;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -63,7 +65,7 @@ public final class HashTable {
   }
 
   /** What a full load read, and where it ended (per partition, the next offset). */
-  public record Loaded(Map<String, Index> indexes, Map<Integer, Long> next) {}
+  public record Loaded(Map<String, Index> indexes, Map<Integer, Long> next, long records) {}
 
   /** {@link #load}, with where the read ended. */
   public static Loaded loadAll(
@@ -76,10 +78,11 @@ public final class HashTable {
     for (String root : roots) {
       indexes.put(root, new Index());
     }
+    Fold fold = new Fold();
     Map<Integer, Long> next =
-        read(settings, partitions, Map.of(), indexes, listener, answered, new Fold(), "loading the index from");
+        read(settings, partitions, Map.of(), indexes, listener, answered, fold, "loading the index from");
     // Read from each partition's beginning, so never refused.
-    return new Loaded(indexes, next == null ? Map.of() : next);
+    return new Loaded(indexes, next == null ? Map.of() : next, fold.records);
   }
 
   /** Where a read of the table ended, and what it changed. */
@@ -106,56 +109,83 @@ public final class HashTable {
     Reconcile reconcile = new Reconcile();
     Map<Integer, Long> next =
         read(settings, partitions, from, indexes, listener, answered, reconcile, "bringing the index up to date from");
-    return next == null ? null : new Caught(next, reconcile.records, reconcile.changed);
+    return next == null ? null : new Caught(next, reconcile.records, reconcile.changed());
   }
 
   /** What one record of this producer's roots does to the indexes. */
   private interface Visitor {
-    void value(Index index, String path, HashResult result);
+    void value(String root, Index index, String path, HashResult result);
 
-    void tombstone(Index index, String path);
+    void tombstone(String root, Index index, String path);
+
+    /** All records read, of every root. */
+    void read(long count);
   }
 
   /** The full load: the table's last record of each path is its entry. */
   private static final class Fold implements Visitor {
+    long records;
+
     @Override
-    public void value(Index index, String path, HashResult result) {
+    public void value(String root, Index index, String path, HashResult result) {
       index.put(path, entry(result));
     }
 
     @Override
-    public void tombstone(Index index, String path) {
+    public void tombstone(String root, Index index, String path) {
       index.remove(path);
+    }
+
+    @Override
+    public void read(long count) {
+      records = count;
     }
   }
 
-  /** The catch-up: a record that disagrees with the index makes the path uncertain. */
+  /**
+   * The catch-up: a path whose last record disagrees with what the index said before the catch-up
+   * is uncertain; one whose last record agrees keeps its entry. Only the paths the records name are
+   * remembered, with their entry from before.
+   */
   private static final class Reconcile implements Visitor {
+    /** Root and path → the entry before the catch-up; empty for none. */
+    private final Map<PathRef, Optional<IndexEntry>> before = new HashMap<>();
+    private final Set<PathRef> uncertain = new HashSet<>();
     long records;
-    long changed;
 
     @Override
-    public void value(Index index, String path, HashResult result) {
-      records++;
-      IndexEntry known = index.get(path);
-      if (known == null || !known.agreesWith(entry(result))) {
-        uncertain(index, path, known);
-      }
+    public void value(String root, Index index, String path, HashResult result) {
+      Optional<IndexEntry> known = before(root, index, path);
+      settle(root, index, path, known, known.isPresent() && known.get().agreesWith(entry(result)));
     }
 
     @Override
-    public void tombstone(Index index, String path) {
-      records++;
-      IndexEntry known = index.get(path);
-      if (known != null) {
-        uncertain(index, path, known);
-      }
+    public void tombstone(String root, Index index, String path) {
+      Optional<IndexEntry> known = before(root, index, path);
+      settle(root, index, path, known, known.isEmpty());
     }
 
-    private void uncertain(Index index, String path, @Nullable IndexEntry known) {
-      if (known == null || !known.isUncertain()) {
+    long changed() {
+      return uncertain.size();
+    }
+
+    @Override
+    public void read(long count) {
+      records = count;
+    }
+
+    private Optional<IndexEntry> before(String root, Index index, String path) {
+      return before.computeIfAbsent(new PathRef(root, path), ref -> Optional.ofNullable(index.get(path)));
+    }
+
+    private void settle(String root, Index index, String path, Optional<IndexEntry> known, boolean agrees) {
+      PathRef ref = new PathRef(root, path);
+      if (agrees || known.filter(IndexEntry::isUncertain).isPresent()) {
+        uncertain.remove(ref);
+        known.ifPresentOrElse(entry -> index.put(path, entry), () -> index.remove(path));
+      } else {
+        uncertain.add(ref);
         index.put(path, IndexEntry.uncertain());
-        changed++;
       }
     }
   }
@@ -238,6 +268,7 @@ public final class HashTable {
         }
       }
     }
+    visitor.read(records);
     LOG.info(
         "index: {} files of this producer's roots, after {} records of the table in {} ms",
         size(indexes),
@@ -269,7 +300,7 @@ public final class HashTable {
     if (bytes == null) {
       SourceHeaders.read(record.headers()).ifPresent(source -> noteSource(settings.eventsTopic(), source, answered));
       if (key != null && index != null) {
-        visitor.tombstone(index, key.path());
+        visitor.tombstone(key.root(), index, key.path());
       }
       return true;
     }
@@ -302,9 +333,9 @@ public final class HashTable {
     registry.answered();
     if (value != null) {
       noteSource(settings.eventsTopic(), value.getSource(), answered);
-      visitor.value(index, key.path(), value);
+      visitor.value(key.root(), index, key.path(), value);
     } else {
-      visitor.tombstone(index, key.path());
+      visitor.tombstone(key.root(), index, key.path());
     }
     return true;
   }

@@ -1,5 +1,6 @@
 package io.hashstream.producer.internal;
 
+import io.hashstream.producer.IndexStart;
 import io.hashstream.producer.ProducerException;
 import io.hashstream.producer.ProducerSettings;
 import io.hashstream.producer.ProgressListener;
@@ -7,6 +8,7 @@ import io.hashstream.producer.internal.store.IndexJournal;
 import io.hashstream.producer.internal.store.IndexStore;
 import io.hashstream.producer.internal.store.TablePosition;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +33,10 @@ public final class StartingIndex {
    *
    * @param journal where the tracker records its changes ({@link IndexJournal#NONE} without a
    *     state directory)
-   * @param fromStateDirectory whether it came from the state directory (not from the whole table)
+   * @param report where it came from, and what it cost
    */
   public record Started(
-      Map<String, Index> indexes, IndexJournal journal, TablePosition position, boolean fromStateDirectory) {}
+      Map<String, Index> indexes, IndexJournal journal, TablePosition position, IndexStart report) {}
 
   private StartingIndex() {}
 
@@ -57,6 +59,7 @@ public final class StartingIndex {
     Map<String, Index> indexes = null;
     Map<Integer, Long> next = Map.of();
     long changed = 0;
+    long records = 0;
     if (store != null) {
       String reason;
       switch (store.load()) {
@@ -78,6 +81,7 @@ public final class StartingIndex {
               indexes = loaded;
               next = caught.next();
               changed = caught.changed();
+              records = caught.records();
               LOG.info(
                   "index loaded from {}: {} files ({} changes replayed from its log); {} records of this"
                       + " producer's roots since, {} of them disagreeing (published again)",
@@ -99,11 +103,14 @@ public final class StartingIndex {
       HashTable.Loaded loaded = HashTable.loadAll(settings, table.partitions(), roots, listener, answered);
       indexes = loaded.indexes();
       next = loaded.next();
+      records = loaded.records();
     }
     changed += InFlightEvents.apply(settings, eventPartitions, answered, indexes);
     TablePosition position = new TablePosition(table.id(), next, answered);
+    IndexStart report =
+        new IndexStart(fromStateDirectory, records, files(indexes), Duration.ofNanos(System.nanoTime() - start));
     if (store == null) {
-      return new Started(indexes, IndexJournal.NONE, position, false);
+      return new Started(indexes, IndexJournal.NONE, position, report);
     }
     try {
       store.begin(indexes, position, changed > 0 || !fromStateDirectory);
@@ -112,7 +119,7 @@ public final class StartingIndex {
           "cannot write the index in the state directory " + settings.stateDirectory() + ": " + e.getMessage());
     }
     LOG.info("index ready in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-    return new Started(indexes, store, position, fromStateDirectory);
+    return new Started(indexes, store, position, report);
   }
 
   /** Why a saved index cannot be brought up to date with the table; null if it can. */
