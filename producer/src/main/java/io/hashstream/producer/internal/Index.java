@@ -20,24 +20,29 @@ import org.jspecify.annotations.Nullable;
  * IndexTest.heapCostPerFile}). {@link #get} therefore decodes a new entry each time.
  *
  * <p>Each file has a mark bit, for a background comparison with the hash table: {@link #put} sets
- * it (what was just put agrees with itself), the comparison clears all marks, marks the files it
- * finds in agreement and visits the rest with {@link #forEachUnmarked}.
+ * it (a fresh entry counts as agreeing); {@link #clearMarks}, {@link #mark} and {@link #unmark}
+ * record what the comparison found, and {@link #forEachUnmarked} visits the rest.
  *
  * <p>Paths are relative, with {@code /} separators; the root directory is {@code ""}.
  */
 public final class Index {
   private static final byte[] NO_BYTES = {};
   private static final int[] NO_SLOTS = {};
-  /** The header's low bit: the low bits of a varint are in its first byte, so it flips in place. */
-  private static final int MARK = 1;
+  /** A header's bit 0: set in a gap's, clear in a record's. */
+  private static final int GAP = 1;
+  /** A record header's bit 1: the low bits of a varint are in its first byte, so it flips in place. */
+  private static final int MARK = 2;
+  private static final int TOMBSTONE = -1;
+  /** Far more than a file system allows (255 bytes, mostly), and it keeps record sizes in an int. */
+  private static final int MAX_NAME_CHARS = 1 << 20;
   /** The largest array the JVM allocates dependably. */
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
 
   private final Directory top = new Directory();
   private long files;
   /**
-   * Counts puts and removes, so that a visit whose action changes the index fails rather than
-   * reads a moved or shifted table.
+   * Counts puts and removes, so that a visit whose action puts or removes fails rather than walks
+   * an arena that a compaction replaced.
    */
   private int modifications;
   /** A file name as UTF-8, then the entry being put: lookups allocate nothing. */
@@ -229,7 +234,7 @@ public final class Index {
     long bytes = align(12 + 4 + 4);
     FileTable table = directory.files;
     if (table != null) {
-      bytes += align(12 + 4 + 4 + 4 * 4) + array(1, table.arena.length) + array(4, table.slots.length);
+      bytes += align(12 + 3 * 4 + 4 * 4) + array(1, table.arena.length) + array(4, table.slots.length);
     }
     Map<String, Directory> children = directory.children;
     if (children != null) {
@@ -289,12 +294,13 @@ public final class Index {
 
   /** Writes the name that starts at {@code from} of {@code path} to the scratch, with room for an entry after. */
   private int key(String path, int from) {
-    long room = 3L * (path.length() - from) + IndexEntry.MAX_ENCODED_LENGTH;
-    if (room > MAX_ARRAY) {
-      throw new IllegalArgumentException("a file name of " + (path.length() - from) + " characters");
+    int chars = path.length() - from;
+    if (chars > MAX_NAME_CHARS) {
+      throw new IllegalArgumentException("a file name of " + chars + " characters");
     }
+    int room = 3 * chars + IndexEntry.MAX_ENCODED_LENGTH;
     if (scratch.length < room) {
-      scratch = new byte[(int) Math.min(MAX_ARRAY, Math.max(room, 2L * scratch.length))];
+      scratch = new byte[Math.max(room, 2 * scratch.length)];
     }
     return encodeName(path, from, scratch);
   }
@@ -420,16 +426,19 @@ public final class Index {
 
   /**
    * One directory's files, packed: records {@code [header][name][entry]} appended to one arena, the
-   * header a varint of the name's byte length shifted left once with the mark in the low bit, the
-   * name as {@link #encodeName} writes it, the entry in {@link IndexEntry}'s byte form. An
-   * open-addressing table (linear probing, at most three quarters full) holds each record's offset
-   * plus one, zero being an empty slot; a lookup compares the name's bytes in place.
+   * header a varint of the name's byte length shifted left twice, the mark in bit 1 (bit 0 clear),
+   * the name as {@link #encodeName} writes it, the entry in {@link IndexEntry}'s byte form. An
+   * open-addressing table (linear probing, at most three quarters full counting tombstones) holds
+   * each record's offset plus one, zero being an empty slot and -1 a removed one; a lookup compares
+   * the name's bytes in place.
    *
-   * <p>Records are reached only through the table, never by walking the arena: a record that a
-   * remove or a longer entry leaves behind, or the tail of an entry overwritten by a shorter one,
-   * is simply no longer referenced. Those dead bytes are reclaimed by copying the live records, in
-   * table order, to a new arena: when they outnumber the live bytes, or when the arena is full and
-   * more of it is dead than growing would add.
+   * <p>A record that a remove or a longer entry leaves behind, and the tail of an entry overwritten
+   * by a shorter one, become a gap: a varint of its length shifted left once, bit 0 set. So the
+   * arena can be walked in order, and is whenever it is read whole (a listing, a visit, a rehash,
+   * a compaction): sequential reads, where the table's order would miss the cache on every record
+   * of a large directory. The gaps are reclaimed by copying the live records to a new arena when
+   * they outnumber the live bytes, or when the arena is full and more of it is dead than growing
+   * would add.
    *
    * <p>The arena grows by an eighth: at most a ninth of it is slack, where a record is some 40
    * bytes and its slot 4, and copying each byte eight times over, amortized, costs little beside
@@ -438,12 +447,13 @@ public final class Index {
    */
   private final class FileTable {
     private byte[] arena = NO_BYTES;
-    /** The end of the last record. */
+    /** The end of the last record or gap. */
     private int end;
-    /** The bytes of the records the table references. */
+    /** The bytes of the records, not counting gaps. */
     private int live;
     private int[] slots = NO_SLOTS;
     private int count;
+    private int tombstones;
 
     @Nullable IndexEntry get(byte[] key, int length, int hash) {
       int slot = find(key, length, hash);
@@ -457,33 +467,37 @@ public final class Index {
      * @return whether the name is new
      */
     boolean put(byte[] key, int nameLength, int entryLength, int hash) {
-      if ((count + 1) * 4L > slots.length * 3L) {
-        resize(2 * (count + 1));
+      if ((count + tombstones + 1) * 4L > slots.length * 3L) {
+        rebuild(2 * (count + 1), false, 0);
       }
       int slot = find(key, nameLength, hash);
-      if (slot < 0) {
-        slots[-1 - slot] = 1 + append(key, nameLength, entryLength);
-        count++;
-        return true;
-      }
-      int record = slots[slot] - 1;
-      int entry = entryOffset(record);
-      int old = IndexEntry.encodedLength(arena, entry);
-      if (entryLength <= old) {
-        System.arraycopy(key, nameLength, arena, entry, entryLength);
-        arena[record] = (byte) (arena[record] | MARK);
-        live -= old - entryLength;
-        overwrittenInPlace++;
-      } else {
-        int oldLength = entry + old - record;
-        // Appending may compact, which moves the old record too, but not its length.
-        int fresh = append(key, nameLength, entryLength);
-        slots[slot] = fresh + 1;
-        live -= oldLength;
+      if (slot >= 0) {
+        int record = slots[slot] - 1;
+        int entry = entryOffset(record);
+        int old = IndexEntry.encodedLength(arena, entry);
+        if (entryLength <= old) {
+          System.arraycopy(key, nameLength, arena, entry, entryLength);
+          arena[record] = (byte) (arena[record] | MARK);
+          if (entryLength < old) {
+            gap(entry + entryLength, old - entryLength);
+          }
+          overwrittenInPlace++;
+          compactIfMostlyDead();
+          return false;
+        }
+        // Removed, then put anew: the append may compact and rebuild the table.
+        gap(record, entry + old - record);
+        slots[slot] = TOMBSTONE;
+        tombstones++;
+        count--;
         moved++;
       }
-      compactIfMostlyDead();
-      return false;
+      insert(append(key, nameLength, entryLength), hash);
+      count++;
+      if (slot >= 0) {
+        compactIfMostlyDead();
+      }
+      return slot < 0;
     }
 
     /** Removes the name {@code key[0, length)}; whether it was there. */
@@ -492,14 +506,17 @@ public final class Index {
       if (slot < 0) {
         return false;
       }
-      live -= recordLength(slots[slot] - 1);
-      deleteSlot(slot);
+      int record = slots[slot] - 1;
+      gap(record, recordLength(record));
+      slots[slot] = TOMBSTONE;
+      tombstones++;
       count--;
       if (count > 0) {
-        if (count * 4L < slots.length) {
-          resize(2 * count);
+        boolean sparse = count * 4L < slots.length;
+        boolean mostlyDead = end - live > live;
+        if (sparse || mostlyDead) {
+          rebuild(sparse ? 2 * count : slots.length, mostlyDead, live);
         }
-        compactIfMostlyDead();
       }
       return true;
     }
@@ -515,47 +532,46 @@ public final class Index {
     }
 
     void clearMarks() {
-      for (int value : slots) {
-        if (value != 0) {
-          arena[value - 1] = (byte) (arena[value - 1] & ~MARK);
+      for (int at = 0; at < end; ) {
+        int header = header(arena, at);
+        if ((header & GAP) == 0) {
+          arena[at] = (byte) (arena[at] & ~MARK);
         }
+        at += length(at, header);
       }
     }
 
     Set<String> names() {
       String[] names = new String[count];
       int i = 0;
-      for (int value : slots) {
-        if (value != 0) {
-          int header = header(arena, value - 1);
-          names[i++] = decodeName(arena, value - 1 + Varint.length(header), header >>> 1);
+      for (int at = 0; at < end; ) {
+        int header = header(arena, at);
+        if ((header & GAP) == 0) {
+          names[i++] = decodeName(arena, at + Varint.length(header), header >>> 2);
         }
+        at += length(at, header);
       }
       return Set.of(names);
     }
 
     void forEach(String base, boolean unmarkedOnly, BiConsumer<String, IndexEntry> action) {
       int expected = modifications;
-      for (int slot = 0; slot < slots.length; slot++) {
-        int value = slots[slot];
-        if (value == 0) {
-          continue;
+      for (int at = 0; at < end; ) {
+        int header = header(arena, at);
+        int next = at + length(at, header);
+        if ((header & GAP) == 0 && !(unmarkedOnly && (header & MARK) != 0)) {
+          int name = at + Varint.length(header);
+          int nameLength = header >>> 2;
+          action.accept(base + decodeName(arena, name, nameLength), IndexEntry.decode(arena, name + nameLength));
+          if (modifications != expected) {
+            throw new ConcurrentModificationException("the index changed during a visit of its files");
+          }
         }
-        int record = value - 1;
-        int header = header(arena, record);
-        if (unmarkedOnly && (header & MARK) != 0) {
-          continue;
-        }
-        int name = record + Varint.length(header);
-        int nameLength = header >>> 1;
-        action.accept(base + decodeName(arena, name, nameLength), IndexEntry.decode(arena, name + nameLength));
-        if (modifications != expected) {
-          throw new ConcurrentModificationException("the index changed during a visit of its files");
-        }
+        at = next;
       }
     }
 
-    /** The slot holding the name {@code key[0, length)}, or -1 minus the empty slot where it would go. */
+    /** The slot holding the name {@code key[0, length)}, or -1. */
     private int find(byte[] key, int length, int hash) {
       int[] table = slots;
       int capacity = table.length;
@@ -565,14 +581,16 @@ public final class Index {
       for (int slot = home(hash, capacity); ; ) {
         int value = table[slot];
         if (value == 0) {
-          return -1 - slot;
+          return -1;
         }
-        int record = value - 1;
-        int header = header(arena, record);
-        if (header >>> 1 == length) {
-          int name = record + Varint.length(header);
-          if (Arrays.equals(arena, name, name + length, key, 0, length)) {
-            return slot;
+        if (value != TOMBSTONE) {
+          int record = value - 1;
+          int header = header(arena, record);
+          if (header >>> 2 == length) {
+            int name = record + Varint.length(header);
+            if (Arrays.equals(arena, name, name + length, key, 0, length)) {
+              return slot;
+            }
           }
         }
         if (++slot == capacity) {
@@ -581,53 +599,62 @@ public final class Index {
       }
     }
 
-    /** Empties a slot, moving later ones of its run back so that no probe stops short of them. */
-    private void deleteSlot(int slot) {
+    /** Puts a record known not to be in the table in the first free slot of its probe sequence. */
+    private void insert(int record, int hash) {
       int[] table = slots;
       int capacity = table.length;
-      int hole = slot;
-      for (int next = slot + 1; ; next++) {
-        if (next == capacity) {
-          next = 0;
-        }
-        int value = table[next];
-        if (value == 0) {
-          break;
-        }
-        int home = home(recordHash(value - 1), capacity);
-        boolean reachable = hole <= next ? (home <= hole || home > next) : (home <= hole && home > next);
-        if (reachable) {
-          table[hole] = value;
-          hole = next;
+      int slot = home(hash, capacity);
+      while (table[slot] > 0) {
+        if (++slot == capacity) {
+          slot = 0;
         }
       }
-      table[hole] = 0;
+      if (table[slot] == TOMBSTONE) {
+        tombstones--;
+      }
+      table[slot] = record + 1;
     }
 
-    private void resize(int capacity) {
-      int[] table = new int[capacity];
-      for (int value : slots) {
-        if (value != 0) {
-          int slot = home(recordHash(value - 1), capacity);
-          while (table[slot] != 0) {
-            if (++slot == capacity) {
-              slot = 0;
-            }
+    /**
+     * Makes a table of {@code capacity} slots from the arena, without tombstones; with {@code
+     * compact}, copies the records to a new arena with room for {@code need} bytes and an eighth
+     * more.
+     */
+    private void rebuild(int capacity, boolean compact, long need) {
+      byte[] source = arena;
+      byte[] target = compact ? new byte[capacity(need + (need >> 3), need)] : source;
+      slots = new int[capacity];
+      tombstones = 0;
+      int to = 0;
+      for (int at = 0; at < end; ) {
+        int header = header(source, at);
+        int length = length(at, header);
+        if ((header & GAP) == 0) {
+          int record = compact ? to : at;
+          if (compact) {
+            System.arraycopy(source, at, target, to, length);
+            to += length;
           }
-          table[slot] = value;
+          insert(record, hash(source, at + Varint.length(header), header >>> 2));
         }
+        at += length;
       }
-      slots = table;
-      rehashes++;
+      if (compact) {
+        arena = target;
+        end = to;
+        compactions++;
+      } else {
+        rehashes++;
+      }
     }
 
     /** Appends a marked record; returns its offset. */
     private int append(byte[] key, int nameLength, int entryLength) {
-      int header = (nameLength << 1) | MARK;
+      int header = (nameLength << 2) | MARK;
       int length = Varint.length(header) + nameLength + entryLength;
       if ((long) end + length > arena.length) {
         if (end - live > live >> 3) {
-          compact((long) live + length);
+          rebuild(slots.length, true, (long) live + length);
         } else {
           long grown = Math.max((long) end + length, arena.length + (arena.length >> 3) + 16L);
           arena = Arrays.copyOf(arena, capacity(grown, (long) end + length));
@@ -641,30 +668,16 @@ public final class Index {
       return record;
     }
 
-    private void compactIfMostlyDead() {
-      if (end - live > live) {
-        compact(live);
-      }
+    /** Turns {@code length} bytes at {@code offset}, a record or an entry's tail, into a gap. */
+    private void gap(int offset, int length) {
+      Varint.write(arena, offset, ((long) length << 1) | GAP);
+      live -= length;
     }
 
-    /** Copies the live records to a new arena with room for {@code need} bytes, and an eighth more. */
-    private void compact(long need) {
-      byte[] fresh = new byte[capacity(need + (need >> 3), need)];
-      int at = 0;
-      int[] table = slots;
-      for (int slot = 0; slot < table.length; slot++) {
-        int value = table[slot];
-        if (value != 0) {
-          int length = recordLength(value - 1);
-          System.arraycopy(arena, value - 1, fresh, at, length);
-          table[slot] = at + 1;
-          at += length;
-        }
+    private void compactIfMostlyDead() {
+      if (end - live > live) {
+        rebuild(slots.length, true, live);
       }
-      arena = fresh;
-      end = at;
-      live = at;
-      compactions++;
     }
 
     private int capacity(long wanted, long need) {
@@ -674,19 +687,22 @@ public final class Index {
       return (int) Math.min(wanted, MAX_ARRAY);
     }
 
+    /** The length of the record or gap at {@code at}, whose header is {@code header}. */
+    private int length(int at, int header) {
+      if ((header & GAP) != 0) {
+        return header >>> 1;
+      }
+      int entry = at + Varint.length(header) + (header >>> 2);
+      return entry - at + IndexEntry.encodedLength(arena, entry);
+    }
+
     private int entryOffset(int record) {
       int header = header(arena, record);
-      return record + Varint.length(header) + (header >>> 1);
+      return record + Varint.length(header) + (header >>> 2);
     }
 
     private int recordLength(int record) {
-      int entry = entryOffset(record);
-      return entry - record + IndexEntry.encodedLength(arena, entry);
-    }
-
-    private int recordHash(int record) {
-      int header = header(arena, record);
-      return hash(arena, record + Varint.length(header), header >>> 1);
+      return length(record, header(arena, record));
     }
   }
 }
