@@ -1,9 +1,11 @@
 package io.hashstream.producer.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -132,6 +134,25 @@ class IndexTest {
     Map<String, IndexEntry> expectedUnmarked = new HashMap<>(model);
     expectedUnmarked.keySet().removeAll(marked);
     assertThat(unmarked).isEqualTo(expectedUnmarked);
+  }
+
+  @Test
+  void aVisitMayMarkFilesButNotPutOrRemoveThem() {
+    Index index = new Index();
+    for (int i = 0; i < 10; i++) {
+      index.put("d/f" + i, IndexEntry.published(STATE));
+    }
+    index.clearMarks();
+    Set<String> seen = new HashSet<>();
+    index.forEachUnmarked((path, entry) -> {
+      seen.add(path);
+      assertThat(index.mark(path)).isTrue();
+    });
+    assertThat(seen).hasSize(10);
+    index.forEachUnmarked((path, entry) -> seen.remove(path));
+    assertThat(seen).hasSize(10);
+    assertThatThrownBy(() -> index.forEachUnder("d", (path, entry) -> index.remove(path)))
+        .isInstanceOf(ConcurrentModificationException.class);
   }
 
   /** Far more files than the tree's directories: every operation on one directory stays quick. */
