@@ -107,6 +107,16 @@ final class ProducerCommand implements Callable<Integer> {
   private Duration reconcileInterval = Timing.DEFAULT.reconcileInterval();
 
   @Option(
+      names = "--table-audit-interval",
+      paramLabel = "DURATION",
+      defaultValue = "6h",
+      converter = DurationConverter.class,
+      description =
+          "The index is compared with the whole hash table this often, in the background, and what the"
+              + " table has wrong or lacks is published again (default: ${DEFAULT-VALUE}).")
+  private Duration tableAuditInterval = Timing.DEFAULT.tableAuditInterval();
+
+  @Option(
       names = "--include",
       paramLabel = "[ROOT=]GLOB",
       description =
@@ -226,7 +236,8 @@ final class ProducerCommand implements Callable<Integer> {
               Timing.DEFAULT
                   .withSettle(settle)
                   .withMaxDelay(maxDelay)
-                  .withReconcileInterval(reconcileInterval));
+                  .withReconcileInterval(reconcileInterval)
+                  .withTableAuditInterval(tableAuditInterval));
     } catch (IllegalArgumentException e) {
       throw new UserErrors.UsageException(String.valueOf(e.getMessage()));
     }

@@ -4,6 +4,7 @@ import io.hashstream.schemas.FileKey;
 import io.hashstream.producer.internal.Cluster;
 import io.hashstream.producer.internal.Failures;
 import io.hashstream.producer.internal.StartingIndex;
+import io.hashstream.producer.internal.TableAudit;
 import io.hashstream.producer.internal.store.IndexStore;
 import io.hashstream.producer.internal.KafkaConfigs;
 import io.hashstream.producer.internal.ProducerMetrics;
@@ -54,6 +55,7 @@ public final class FileProducer implements AutoCloseable {
   private final Tracker tracker;
   private final Publisher publisher;
   private final ChangeSource source;
+  private final TableAudit audit;
   private final int partitions;
   private final long scanStartNanos;
   private final AtomicLong scanEndNanos = new AtomicLong();
@@ -69,6 +71,7 @@ public final class FileProducer implements AutoCloseable {
       Tracker tracker,
       Publisher publisher,
       ChangeSource source,
+      TableAudit audit,
       RootGuard guard,
       int partitions,
       IndexStart indexStart) {
@@ -80,6 +83,7 @@ public final class FileProducer implements AutoCloseable {
     this.tracker = tracker;
     this.publisher = publisher;
     this.source = source;
+    this.audit = audit;
     this.partitions = partitions;
     this.scanStartNanos = System.nanoTime();
   }
@@ -186,7 +190,17 @@ public final class FileProducer implements AutoCloseable {
             metrics,
             failures);
     FileProducer producer =
-        new FileProducer(settings, metrics, failures, tracker, publisher, source, guard, partitions, index.report());
+        new FileProducer(
+            settings,
+            metrics,
+            failures,
+            tracker,
+            publisher,
+            source,
+            new TableAudit(settings, roots.stream().map(RootSpec::name).collect(Collectors.toSet()), tracker),
+            guard,
+            partitions,
+            index.report());
     publisher.start();
     tracker.start(publisher, producer.reporter(listener));
     try {
@@ -195,6 +209,7 @@ public final class FileProducer implements AutoCloseable {
       producer.close();
       throw new ProducerException("cannot start watching: " + e.getMessage(), e);
     }
+    producer.audit.start();
     LOG.info(
         "producer '{}' watching {} root(s) ({}), publishing to {} ({} partitions, epoch {})",
         settings.producerId(),
@@ -355,6 +370,16 @@ public final class FileProducer implements AutoCloseable {
     return settings;
   }
 
+  /**
+   * Compares the index with the whole hash table now, as the periodic comparison does, and
+   * publishes again what the table has wrong or lacks; blocks until the table is read.
+   *
+   * @return false if the table could not be read (Kafka away)
+   */
+  public boolean compareWithTable() {
+    return audit.runNow();
+  }
+
   /** Scans every root again now, as the periodic reconciliation does. */
   public void reconcile() {
     source.reconcile();
@@ -394,7 +419,7 @@ public final class FileProducer implements AutoCloseable {
     LOG.info("stopping the producer");
     RuntimeException failure = null;
     // The tracker last: it takes the acknowledgements the publisher waits for into the index.
-    for (Runnable step : List.<Runnable>of(source::close, publisher::close, tracker::close)) {
+    for (Runnable step : List.<Runnable>of(audit::close, source::close, publisher::close, tracker::close)) {
       try {
         step.run();
       } catch (RuntimeException e) {

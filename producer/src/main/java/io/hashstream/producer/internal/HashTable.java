@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -78,9 +79,9 @@ public final class HashTable {
     for (String root : roots) {
       indexes.put(root, new Index());
     }
-    Fold fold = new Fold();
+    Fold fold = new Fold(indexes);
     Map<Integer, Long> next =
-        read(settings, partitions, Map.of(), indexes, listener, answered, fold, "loading the index from");
+        read(settings, partitions, Map.of(), roots, answered, fold, "loading the index from", listener, () -> size(indexes));
     // Read from each partition's beginning, so never refused.
     return new Loaded(indexes, next == null ? Map.of() : next, fold.records);
   }
@@ -106,34 +107,48 @@ public final class HashTable {
       Map<String, Index> indexes,
       ProgressListener listener,
       Map<Integer, Long> answered) {
-    Reconcile reconcile = new Reconcile();
+    Reconcile reconcile = new Reconcile(indexes);
     Map<Integer, Long> next =
-        read(settings, partitions, from, indexes, listener, answered, reconcile, "bringing the index up to date from");
+        read(
+            settings,
+            partitions,
+            from,
+            indexes.keySet(),
+            answered,
+            reconcile,
+            "bringing the index up to date from",
+            listener,
+            () -> size(indexes));
     return next == null ? null : new Caught(next, reconcile.records, reconcile.changed());
   }
 
-  /** What one record of this producer's roots does to the indexes. */
-  private interface Visitor {
-    void value(String root, Index index, String path, HashResult result);
+  /** What a reader of the table does with each record of this producer's roots. */
+  interface Visitor {
+    void value(String root, String path, HashResult result);
 
-    void tombstone(String root, Index index, String path);
+    void tombstone(String root, String path);
 
-    /** All records read, of every root. */
-    void read(long count);
+    /** The read ended, after {@code count} records of every root. */
+    default void read(long count) {}
   }
 
   /** The full load: the table's last record of each path is its entry. */
   private static final class Fold implements Visitor {
+    private final Map<String, Index> indexes;
     long records;
 
-    @Override
-    public void value(String root, Index index, String path, HashResult result) {
-      index.put(path, entry(result));
+    Fold(Map<String, Index> indexes) {
+      this.indexes = indexes;
     }
 
     @Override
-    public void tombstone(String root, Index index, String path) {
-      index.remove(path);
+    public void value(String root, String path, HashResult result) {
+      index(indexes, root).put(path, entry(result));
+    }
+
+    @Override
+    public void tombstone(String root, String path) {
+      index(indexes, root).remove(path);
     }
 
     @Override
@@ -142,25 +157,37 @@ public final class HashTable {
     }
   }
 
+  private static Index index(Map<String, Index> indexes, String root) {
+    return java.util.Objects.requireNonNull(indexes.get(root), root);
+  }
+
   /**
    * The catch-up: a path whose last record disagrees with what the index said before the catch-up
    * is uncertain; one whose last record agrees keeps its entry. Only the paths the records name are
    * remembered, with their entry from before.
    */
   private static final class Reconcile implements Visitor {
+    private final Map<String, Index> indexes;
+
+    Reconcile(Map<String, Index> indexes) {
+      this.indexes = indexes;
+    }
+
     /** Root and path → the entry before the catch-up; empty for none. */
     private final Map<PathRef, Optional<IndexEntry>> before = new HashMap<>();
     private final Set<PathRef> uncertain = new HashSet<>();
     long records;
 
     @Override
-    public void value(String root, Index index, String path, HashResult result) {
+    public void value(String root, String path, HashResult result) {
+      Index index = index(indexes, root);
       Optional<IndexEntry> known = before(root, index, path);
       settle(root, index, path, known, known.isPresent() && known.get().agreesWith(entry(result)));
     }
 
     @Override
-    public void tombstone(String root, Index index, String path) {
+    public void tombstone(String root, String path) {
+      Index index = index(indexes, root);
       Optional<IndexEntry> known = before(root, index, path);
       settle(root, index, path, known, known.isEmpty());
     }
@@ -195,15 +222,16 @@ public final class HashTable {
    *
    * @return the end offsets reached, or null if {@code from} is before a partition's beginning
    */
-  private static @Nullable Map<Integer, Long> read(
+  static @Nullable Map<Integer, Long> read(
       ProducerSettings settings,
       List<TopicPartition> partitions,
       Map<Integer, Long> from,
-      Map<String, Index> indexes,
-      ProgressListener listener,
+      Set<String> roots,
       Map<Integer, Long> answered,
       Visitor visitor,
-      String doing) {
+      String doing,
+      ProgressListener listener,
+      LongSupplier files) {
     long start = System.nanoTime();
     long records = 0;
     Map<Integer, Long> next = new HashMap<>();
@@ -251,7 +279,7 @@ public final class HashTable {
         }
         for (TopicPartition partition : batch.partitions()) {
           for (ConsumerRecord<byte[], byte[]> record : batch.records(partition)) {
-            if (!take(record, indexes, values, settings, answered, registry, visitor)) {
+            if (!take(record, roots, values, settings, answered, registry, visitor)) {
               // The registry did not answer for this record's schema: read it again from here.
               consumer.seek(partition, record.offset());
               lastProgress = System.nanoTime();
@@ -264,14 +292,14 @@ public final class HashTable {
           lastReport = now;
           listener.onProgress(
               new Progress(
-                  Progress.Phase.LOADING_INDEX, 0, Duration.ZERO, 0, 0, 0, size(indexes)));
+                  Progress.Phase.LOADING_INDEX, 0, Duration.ZERO, 0, 0, 0, files.getAsLong()));
         }
       }
     }
     visitor.read(records);
     LOG.info(
         "index: {} files of this producer's roots, after {} records of the table in {} ms",
-        size(indexes),
+        files.getAsLong(),
         records,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     return next;
@@ -288,7 +316,7 @@ public final class HashTable {
    */
   private static boolean take(
       ConsumerRecord<byte[], byte[]> record,
-      Map<String, Index> indexes,
+      Set<String> roots,
       AvroDeserializer<HashResult> values,
       ProducerSettings settings,
       Map<Integer, Long> answered,
@@ -296,15 +324,15 @@ public final class HashTable {
       Visitor visitor) {
     byte[] bytes = record.value();
     FileKey key = key(record.key());
-    Index index = key == null ? null : indexes.get(key.root());
+    boolean ours = key != null && roots.contains(key.root());
     if (bytes == null) {
       SourceHeaders.read(record.headers()).ifPresent(source -> noteSource(settings.eventsTopic(), source, answered));
-      if (key != null && index != null) {
-        visitor.tombstone(key.root(), index, key.path());
+      if (key != null && ours) {
+        visitor.tombstone(key.root(), key.path());
       }
       return true;
     }
-    if (key == null || index == null) {
+    if (key == null || !ours) {
       return true;
     }
     HashResult value;
@@ -333,9 +361,9 @@ public final class HashTable {
     registry.answered();
     if (value != null) {
       noteSource(settings.eventsTopic(), value.getSource(), answered);
-      visitor.value(key.root(), index, key.path(), value);
+      visitor.value(key.root(), key.path(), value);
     } else {
-      visitor.tombstone(key.root(), index, key.path());
+      visitor.tombstone(key.root(), key.path());
     }
     return true;
   }

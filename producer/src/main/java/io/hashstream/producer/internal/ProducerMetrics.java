@@ -28,6 +28,7 @@ public final class ProducerMetrics {
   private final Counter unpublishableNames;
   private final Counter watchFailures;
   private final Counter racy;
+  private final Counter tableDisagreements;
   private final Timer publishLatency;
   private final AtomicLong watchedDirectories = new AtomicLong();
   private final AtomicLong pendingPaths = new AtomicLong();
@@ -77,6 +78,10 @@ public final class ProducerMetrics {
     racy =
         Counter.builder(PREFIX + "events.racy")
             .description("Events of a file looked at within one timestamp tick of its last change: published once more")
+            .register(registry);
+    tableDisagreements =
+        Counter.builder(PREFIX + "table.disagreements")
+            .description("Paths the comparison with the hash table found it had wrong or lacked, published again")
             .register(registry);
     publishLatency =
         Timer.builder(PREFIX + "publish.latency")
@@ -185,6 +190,10 @@ public final class ProducerMetrics {
 
   void racy() {
     racy.increment();
+  }
+
+  void tableDisagreements(int count) {
+    tableDisagreements.increment(count);
   }
 
   void heldDeletes(int count) {

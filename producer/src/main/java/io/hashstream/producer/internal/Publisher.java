@@ -127,7 +127,7 @@ public final class Publisher implements Outbox {
           new ProducerRecord<>(topic, outgoing.ref().key(), event),
           (metadata, failure) -> {
             if (failure == null) {
-              tracker.acknowledged(id);
+              tracker.acknowledged(id, metadata.partition(), metadata.offset());
             } else {
               tracker.failed(id, failure);
             }

@@ -3,6 +3,7 @@ package io.hashstream.producer.internal;
 import io.hashstream.producer.Timing;
 import io.hashstream.producer.internal.source.ChangeSink;
 import io.hashstream.producer.internal.store.IndexJournal;
+import io.hashstream.producer.internal.store.TablePosition;
 import io.hashstream.schemas.avro.ChangeKind;
 import java.io.IOException;
 import java.time.Duration;
@@ -80,6 +81,11 @@ public final class Tracker implements ChangeSink {
   /** Directory → events in flight for existing files below it: such files are not indexed yet. */
   private final Map<PathRef, Integer> inFlightUnder = new HashMap<>();
   private long nextId;
+  /** Per partition of the events topic, the highest offset of an event of this producer acknowledged. */
+  private final Map<Integer, Long> acked = new HashMap<>();
+  private @Nullable Audit audit;
+  /** Per partition, the answered offset of the last comparison that found the consumers behind. */
+  private Map<Integer, Long> behindAtLastAudit = Map.of();
   private long backoffNanos;
   private long pausedUntilNanos;
   private long waitingSinceNanos;
@@ -183,9 +189,9 @@ public final class Tracker implements ChangeSink {
     return inbox.size();
   }
 
-  /** Kafka acknowledged event {@code id}. Called on the producer's I/O thread. */
-  public void acknowledged(long id) {
-    inbox.add(new Message.Acknowledged(id));
+  /** Kafka acknowledged event {@code id}, at {@code offset} of {@code partition}. Called on the producer's I/O thread. */
+  public void acknowledged(long id, int partition, long offset) {
+    inbox.add(new Message.Acknowledged(id, partition, offset));
   }
 
   /** Event {@code id} finally failed (or could not be sent at all). */
@@ -200,13 +206,47 @@ public final class Tracker implements ChangeSink {
         String root, String directory, List<Listed> files, List<String> subdirectories)
         implements Message {}
 
-    record Acknowledged(long id) implements Message {}
+    record Acknowledged(long id, int partition, long offset) implements Message {}
 
     record Failed(long id, Exception failure) implements Message {}
 
     record ConfirmDeletes(String root) implements Message {}
 
     record Republish(String root, List<String> paths) implements Message {}
+
+    record AuditBegin() implements Message {}
+
+    record AuditRows(List<TableRow> rows) implements Message {}
+
+    record AuditEnd(@Nullable TablePosition position) implements Message {}
+  }
+
+  /**
+   * What the hash table's last record of a path of this producer says, as read by the comparison.
+   *
+   * @param recorded the entry it records; null for a tombstone
+   */
+  public record TableRow(String root, String path, @Nullable IndexEntry recorded) {}
+
+  /**
+   * A comparison of the index with the whole hash table begins: the rows follow in the table's
+   * order, then {@link #auditEnd}. Safe from any thread.
+   */
+  public void auditBegin() {
+    inbox.add(new Message.AuditBegin());
+  }
+
+  /** Rows of the comparison, in the order read. Safe from any thread. */
+  public void auditRows(List<TableRow> rows) {
+    inbox.add(new Message.AuditRows(List.copyOf(rows)));
+  }
+
+  /**
+   * The comparison read the table up to {@code position}; null if it could not finish (nothing is
+   * concluded then). Safe from any thread.
+   */
+  public void auditEnd(@Nullable TablePosition position) {
+    inbox.add(new Message.AuditEnd(position));
   }
 
   /**
@@ -276,7 +316,25 @@ public final class Tracker implements ChangeSink {
           listed(listed, now);
         }
       }
-      case Message.Acknowledged ack -> acknowledged(ack.id(), now);
+      case Message.Acknowledged ack -> {
+        acked.merge(ack.partition(), ack.offset(), Math::max);
+        acknowledged(ack.id(), now);
+      }
+      case Message.AuditBegin begin -> audit = new Audit(indexes, acked);
+      case Message.AuditRows rows -> {
+        Audit current = audit;
+        if (current != null) {
+          rows.rows().forEach(current::row);
+        }
+      }
+      case Message.AuditEnd end -> {
+        Audit current = audit;
+        audit = null;
+        TablePosition position = end.position();
+        if (current != null && position != null) {
+          auditEnded(current, position, now);
+        }
+      }
       case Message.Failed failure -> failed(failure.id(), failure.failure(), now);
       case Message.ConfirmDeletes confirm -> confirmDeletes(confirm.root(), now);
       case Message.Republish republish -> {
@@ -769,11 +827,111 @@ public final class Tracker implements ChangeSink {
   private void put(PathRef ref, IndexEntry entry) {
     index(ref.root()).put(ref.path(), entry);
     journal.put(ref.root(), ref.path(), entry);
+    touched(ref);
   }
 
   private void removeFromIndex(PathRef ref) {
     index(ref.root()).remove(ref.path());
     journal.remove(ref.root(), ref.path());
+    touched(ref);
+  }
+
+  private void touched(PathRef ref) {
+    Audit current = audit;
+    if (current != null) {
+      current.touched.add(ref);
+    }
+  }
+
+  /**
+   * The end of a comparison: what the table has wrong or lacks is published again, unless the
+   * consumers had not answered every event this producer published before it began (their results
+   * were not in the table yet: it is concluded next time).
+   */
+  private void auditEnded(Audit done, TablePosition position, long now) {
+    Map<Integer, Long> behind = new HashMap<>();
+    for (Map.Entry<Integer, Long> published : done.ackedBefore.entrySet()) {
+      long answered = position.answered().getOrDefault(published.getKey(), -1L);
+      if (answered < published.getValue()) {
+        behind.put(published.getKey(), answered);
+      }
+    }
+    // Behind exactly as at the last comparison, a whole interval ago: not lagging, but results lost.
+    if (!behind.isEmpty() && !behind.equals(behindAtLastAudit)) {
+      behindAtLastAudit = behind;
+      LOG.info(
+          "comparison with the hash table: the consumers have not answered every event published"
+              + " before it began (answered per partition: {}, published: {}); concluded at the next one",
+          behind,
+          done.ackedBefore);
+      return;
+    }
+    behindAtLastAudit = Map.of();
+    List<PathRef> wrong = new ArrayList<>();
+    for (Map.Entry<String, Index> root : indexes.entrySet()) {
+      root.getValue().forEachUnmarked((path, entry) -> wrong.add(new PathRef(root.getKey(), path)));
+    }
+    wrong.addAll(done.unknown);
+    int published = 0;
+    List<String> examples = new ArrayList<>();
+    for (PathRef ref : wrong) {
+      if (done.touched.contains(ref) || pending.containsKey(ref) || latestSent.containsKey(ref) || !roots.containsKey(ref.root())) {
+        continue;
+      }
+      if (examples.size() < 5) {
+        examples.add(ref.key());
+      }
+      put(ref, IndexEntry.uncertain());
+      changed(ref, now);
+      published++;
+    }
+    metrics.tableDisagreements(published);
+    if (published > 0) {
+      LOG.warn(
+          "comparison with the hash table: {} path(s) the table has wrong or lacks (for example {}): published again",
+          published,
+          examples);
+    } else {
+      LOG.info("comparison with the hash table: it agrees with the index");
+    }
+    journal.position(position);
+  }
+
+  /** One comparison with the table, while it runs. */
+  private static final class Audit {
+    private final Map<String, Index> indexes;
+    /** Per partition, the last event of this producer acknowledged before it began. */
+    final Map<Integer, Long> ackedBefore;
+    /** Paths whose entry changed since it began: their records in the table may be older. */
+    final Set<PathRef> touched = new HashSet<>();
+    /** Paths the table says exist and the index does not know. */
+    final Set<PathRef> unknown = new HashSet<>();
+
+    Audit(Map<String, Index> indexes, Map<Integer, Long> acked) {
+      this.indexes = indexes;
+      this.ackedBefore = Map.copyOf(acked);
+      indexes.values().forEach(Index::clearMarks);
+    }
+
+    void row(TableRow row) {
+      Index index = indexes.get(row.root());
+      if (index == null) {
+        return;
+      }
+      PathRef ref = new PathRef(row.root(), row.path());
+      IndexEntry recorded = row.recorded();
+      IndexEntry known = index.get(row.path());
+      unknown.remove(ref);
+      if (recorded == null) {
+        index.unmark(row.path());
+      } else if (known == null) {
+        unknown.add(ref);
+      } else if (known.agreesWith(recorded)) {
+        index.mark(row.path());
+      } else {
+        index.unmark(row.path());
+      }
+    }
   }
 
   private Index index(String root) {
