@@ -12,7 +12,8 @@ import java.time.Duration;
  *     operating system never reported
  * @param reconcileAfterBurst after an overflow or a burst of events, a reconciliation runs once the
  *     events have been quiet this long
- * @param tableAuditInterval every this often (the first time this long after the start), the index
+ * @param tableAuditInterval every this often (the first time ten minutes after the start, or this
+ *     long if shorter), the index
  *     is compared with the whole hash table in the background, and what the table has wrong or
  *     lacks is published again: what a saved index would otherwise never see (an event that expired
  *     before a consumer read it, a result that never came)

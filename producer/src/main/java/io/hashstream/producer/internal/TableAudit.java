@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The background comparison of the index with the whole hash table, every {@link
+ * The background comparison of the index with the whole hash table, ten minutes after the start
+ * (or the interval, if shorter) and then every {@link
  * io.hashstream.producer.Timing#tableAuditInterval()}: a saved index lets a restart skip the table,
  * so without it nothing would notice what the table has wrong or lacks (an event that expired from
  * the events topic before a consumer read it, a result that never came, a tombstone compaction
@@ -31,6 +32,7 @@ public final class TableAudit implements AutoCloseable {
   private static final int ROWS_PER_MESSAGE = 5_000;
   /** The tracker's mailbox may hold this many reports before the comparison waits for it. */
   private static final long MAX_QUEUED = 50_000;
+  private static final Duration FIRST_AFTER = Duration.ofMinutes(10);
 
   private final ProducerSettings settings;
   private final Set<String> roots;
@@ -55,8 +57,11 @@ public final class TableAudit implements AutoCloseable {
 
   private void run() {
     try {
-      while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
+      // Soon after a start too: a producer restarted more often than the interval still compares.
+      Duration wait = interval.compareTo(FIRST_AFTER) < 0 ? interval : FIRST_AFTER;
+      while (!stop.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
         pass();
+        wait = interval;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
