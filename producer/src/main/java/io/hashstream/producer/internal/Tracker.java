@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.errors.RetriableException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -47,6 +48,11 @@ public final class Tracker implements ChangeSink {
   private static final long MIN_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final long FAILURE_LOG_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /**
+   * Changes the tracker holds before a scan waits: some tens of megabytes of pending paths, whatever
+   * the size of the tree (an unbounded scan of ten million files queued gigabytes).
+   */
+  static final int MAX_PENDING = 50_000;
 
   private final Map<String, RootSpec> roots = new HashMap<>();
   private final Map<String, Index> indexes;
@@ -62,6 +68,10 @@ public final class Tracker implements ChangeSink {
   private volatile Map<String, Integer> heldDeleteCounts = Map.of();
   private final LinkedBlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
   private final Set<PathRef> hinted = ConcurrentHashMap.newKeySet();
+  /** Files of listings in the mailbox, for {@link #saturated}. */
+  private final AtomicLong listedQueued = new AtomicLong();
+  /** The pending set's size at the end of the last turn, for {@link #saturated}. */
+  private volatile int pendingCount;
   private volatile @Nullable Outbox outbox;
   private volatile Runnable onSecond = () -> {};
   private volatile boolean stopping;
@@ -181,7 +191,17 @@ public final class Tracker implements ChangeSink {
   @Override
   public void directoryListed(
       String root, String directory, List<Listed> files, List<String> subdirectories) {
+    listedQueued.addAndGet(files.size());
     inbox.add(new Message.DirectoryListed(root, directory, List.copyOf(files), List.copyOf(subdirectories)));
+  }
+
+  /**
+   * True while the files listed and not looked at yet and the changes pending are {@value
+   * #MAX_PENDING} or more: a scan waits then.
+   */
+  @Override
+  public boolean saturated() {
+    return listedQueued.get() + pendingCount >= MAX_PENDING;
   }
 
   /** Reports and acknowledgements waiting in the mailbox. */
@@ -289,6 +309,7 @@ public final class Tracker implements ChangeSink {
         checkStall(now);
         journal.endOfTurn(indexes);
         metrics.pendingPaths(pending.size());
+        pendingCount = pending.size();
         metrics.inFlight(inFlight.size());
         if (now - nextReport >= 0) {
           nextReport = now + REPORT_NANOS;
@@ -312,6 +333,7 @@ public final class Tracker implements ChangeSink {
         }
       }
       case Message.DirectoryListed listed -> {
+        listedQueued.addAndGet(-listed.files().size());
         if (!guard.held(listed.root())) {
           listed(listed, now);
         }

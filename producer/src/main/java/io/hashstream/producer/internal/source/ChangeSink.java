@@ -27,6 +27,14 @@ public interface ChangeSink {
    */
   void directoryListed(String root, String directory, List<Listed> files, List<String> subdirectories);
 
+  /**
+   * Whether the sink holds as many changes as it should before it publishes some: a scan waits
+   * (watching goes on) rather than queue a tree's worth of them. Safe from any thread.
+   */
+  default boolean saturated() {
+    return false;
+  }
+
   /** A file a scan found, and what {@code lstat} showed. */
   record Listed(String name, FileState state) {}
 }

@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 final class WatchServiceSource implements ChangeSource {
+  /** How long the watcher waits for events while a scan waits for the tracker. */
+  private static final long SATURATED_POLL_MILLIS = 20;
   private static final Logger LOG = LoggerFactory.getLogger(WatchServiceSource.class);
   /** Events of one key in one take at which a burst is assumed (the JDK caps a key at 512). */
   private static final int BURST_EVENTS = 256;
@@ -190,13 +192,20 @@ final class WatchServiceSource implements ChangeSource {
     while (!stopping) {
       reconcileIfDue();
       checkRootsIfDue();
-      WatchKey key = work.isEmpty() ? service.poll(pollMillis(), TimeUnit.MILLISECONDS) : service.poll();
+      // A scan waits while the tracker holds too many changes: its pending set stays bounded.
+      boolean scanning = !work.isEmpty() && !sink.saturated();
+      WatchKey key;
+      if (scanning) {
+        key = service.poll();
+      } else {
+        key = service.poll(work.isEmpty() ? pollMillis() : SATURATED_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      }
       for (int taken = 0; key != null && taken < MAX_KEYS_PER_TURN; taken++) {
         handle(key);
         key = taken + 1 < MAX_KEYS_PER_TURN ? service.poll() : null;
       }
       long sliceEnd = System.nanoTime() + SCAN_SLICE_NANOS;
-      while (!work.isEmpty() && !stopping && System.nanoTime() - sliceEnd < 0) {
+      while (scanning && !work.isEmpty() && !stopping && System.nanoTime() - sliceEnd < 0 && !sink.saturated()) {
         scan(take());
       }
       if (work.isEmpty() && !initialScanDone.get()) {
