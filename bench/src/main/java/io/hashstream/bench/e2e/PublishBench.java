@@ -16,6 +16,7 @@ import io.hashstream.producer.internal.Publisher;
 import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
 import io.hashstream.producer.internal.Tracker;
+import io.hashstream.producer.internal.store.IndexJournal;
 import io.hashstream.schemas.avro.ChangeKind;
 import io.hashstream.schemas.avro.FileChangeEvent;
 import io.hashstream.schemas.serde.AvroSerializer;
@@ -95,6 +96,7 @@ final class PublishBench {
           new Tracker(
               List.of(RootSpec.of(root)),
               Map.of(),
+              IndexJournal.NONE,
               Timing.DEFAULT,
               settings.maxInFlight(),
               RootGuard.inMemory(metrics),
