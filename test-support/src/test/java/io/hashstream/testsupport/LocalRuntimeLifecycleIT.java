@@ -65,6 +65,8 @@ class LocalRuntimeLifecycleIT {
   @Test
   void aServiceKilledUnderItIsStartedAgainOnItsDataAndOneThatKeepsDyingIsGivenUp() throws Exception {
     RuntimeSettings settings = TestRuntimes.settings(dataDirectory);
+    // Restarts after 0.1, 0.2, 0.4 ... s instead of 1, 2, 4 ... s: the same restarts, 28 s sooner.
+    System.setProperty(io.hashstream.runtime.internal.Supervisor.FIRST_DELAY_PROPERTY, "100");
     try (LocalRuntime runtime = LocalRuntime.start(settings)) {
       CompletableFuture<String> lost = new CompletableFuture<>();
       runtime.onServiceLost(lost::complete);
@@ -105,6 +107,8 @@ class LocalRuntimeLifecycleIT {
       assertThat(kills).isEqualTo(5);
       assertThat(lost.get())
           .startsWith("the Kafka broker of the local runtime exited with status 137 again after 5 restarts within 10 minutes (its logs are in ");
+    } finally {
+      System.clearProperty(io.hashstream.runtime.internal.Supervisor.FIRST_DELAY_PROPERTY);
     }
   }
 

@@ -33,7 +33,12 @@ public final class Supervisor implements AutoCloseable {
   static final Duration WINDOW = Duration.ofMinutes(10);
 
   static final int MAX_RESTARTS = 5;
-  private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
+  private static final long FIRST_DELAY_MILLIS = 1000;
+  /**
+   * Shortens the first restart's delay (milliseconds; each later one doubles it): for tests, whose
+   * point is what restarts do, not how long they wait.
+   */
+  public static final String FIRST_DELAY_PROPERTY = "hashstream.supervisor.first-restart-delay-ms";
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
 
   private final Duration startTimeout;
@@ -110,7 +115,7 @@ public final class Supervisor implements AutoCloseable {
       return;
     }
     recent.addLast(now);
-    Duration delay = FIRST_DELAY.multipliedBy(1L << (recent.size() - 1));
+    Duration delay = Duration.ofMillis(Long.getLong(FIRST_DELAY_PROPERTY, FIRST_DELAY_MILLIS)).multipliedBy(1L << (recent.size() - 1));
     LOG.error(
         "{} (pid {}) exited with status {}; starting it again in {} s on the same data (restart {} of"
             + " at most {} within {} minutes; its logs are in {})",
