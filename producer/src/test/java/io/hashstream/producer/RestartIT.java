@@ -100,8 +100,9 @@ class RestartIT {
       assertThat(second).hasSize(7);
       assertThat(second.getFirst().getEpoch()).isGreaterThan(first.getFirst().getEpoch());
 
-      // The consumer is behind: it handled everything but created.txt. A restart publishes that
-      // file again, and nothing else.
+      // The consumer is behind: it handled everything but created.txt. A restart from the table
+      // publishes that file again, and nothing else; one from a saved index knows that state was
+      // published (the event waits in the topic for the consumer) and publishes nothing.
       for (FileChangeEvent event : second) {
         if (event.getKind() == ChangeKind.DELETED) {
           table.tombstone(event.getRoot(), event.getPath());
@@ -110,10 +111,15 @@ class RestartIT {
         }
       }
       List<FileChangeEvent> third = restart(settings, log);
-      assertThat(kinds(third)).containsExactlyEntriesOf(Map.of("created.txt", ChangeKind.FOUND));
+      if (saved) {
+        assertThat(third).isEmpty();
+        table.hashed(second.stream().filter(e -> e.getPath().equals("created.txt")).findFirst().orElseThrow());
+      } else {
+        assertThat(kinds(third)).containsExactlyEntriesOf(Map.of("created.txt", ChangeKind.FOUND));
+        table.hashed(third.getFirst());
+      }
 
       // The consumer caught up: a restart with nothing changed publishes nothing.
-      table.hashed(third.getFirst());
       assertThat(restart(settings, log)).isEmpty();
     }
   }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * the index nor the tree, and its late answer (a digest, or {@code UNSTABLE} for a file no longer
  * visible) would stand in the table for ever; the fault suite's registry outage found exactly that.
  * So the index takes them in: a path an in-flight event says exists is uncertain (the scan
- * publishes it again, or a delete if its file is gone), one it says is deleted is dropped.
+ * publishes it again, or a delete if its file is gone), unless the index already holds the state the
+ * event published (a saved index holds every state acknowledged); one it says is deleted is dropped.
  *
  * <p>Read from the events topic after the highest offset per partition that a result answers (the
  * consumer group answers a partition in order), up to its end now.
@@ -109,6 +111,10 @@ public final class InFlightEvents {
     return applied;
   }
 
+  private static @Nullable Long nanos(java.time.@Nullable Instant instant) {
+    return instant == null ? null : FileState.nanos(instant);
+  }
+
   private static boolean take(Map<String, Index> indexes, ConsumerRecord<String, FileChangeEvent> record) {
     if (record.key() == null || record.value() == null) {
       return false;
@@ -123,11 +129,18 @@ public final class InFlightEvents {
     if (index == null) {
       return false;
     }
-    if (record.value().getKind() == ChangeKind.DELETED) {
+    FileChangeEvent event = record.value();
+    IndexEntry known = index.get(key.path());
+    if (event.getKind() == ChangeKind.DELETED) {
       index.remove(key.path());
-    } else {
-      index.put(key.path(), IndexEntry.uncertain());
+      return known != null;
     }
+    // The index knows the state this event published already (a saved index has every event it
+    // saw acknowledged): nothing to publish again for it.
+    if (known != null && known.agreesWith(IndexEntry.recorded(known.type(), event.getSize(), nanos(event.getModified()), nanos(event.getStatusChanged())))) {
+      return false;
+    }
+    index.put(key.path(), IndexEntry.uncertain());
     return true;
   }
 }
