@@ -89,19 +89,28 @@ public final class IndexScale {
     Index read = loaded instanceof IndexStore.Loaded.Found found ? found.indexes().get("mine") : null;
     long count = read == null ? -1 : read.size();
     long heap = usedAfterGc(memory) - before;
-    System.out.printf(Locale.ROOT, "snapshot: %d bytes (%.1f a file), read back (%d files) in %d ms: heap after GC %.1f bytes a file, resident (own count) %.1f; %s%n",
+    System.out.printf(Locale.ROOT, "snapshot: %d bytes (%.1f a file), read back (%d files) in %d ms: heap after GC %.1f bytes a file, off-heap %.1f, resident (own count, both) %.1f; %s%n",
         size, (double) size / files, count, TimeUnit.NANOSECONDS.toMillis(load), (double) heap / files,
-        read == null ? 0.0 : (double) read.residentBytes() / files, rss());
+        read == null ? 0.0 : (double) read.offHeapBytes() / files, read == null ? 0.0 : (double) read.residentBytes() / files, rss());
+    if (read != null) {
+      read.close();
+    }
   }
 
   /**
    * Builds the index of {@code files} files, times its puts and gets, measures it and saves its
-   * snapshot; returns the snapshot's size. Its own method so that the index dies with its frame.
+   * snapshot; returns the snapshot's size. Its own method so that the index is closed, and
+   * unreachable, before the read-back.
    */
   private static long buildMeasureAndSave(long files, Path work) throws IOException {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long before = usedAfterGc(memory);
-    Index index = new Index();
+    try (Index index = new Index()) {
+      return buildMeasureAndSave(index, files, work, memory, before);
+    }
+  }
+
+  private static long buildMeasureAndSave(Index index, long files, Path work, MemoryMXBean memory, long before) throws IOException {
     String[] paths = new String[BATCH];
     IndexEntry[] entries = new IndexEntry[BATCH];
     long putNanos = 0;
@@ -143,8 +152,8 @@ public final class IndexScale {
     java.util.Arrays.fill(paths, null);
     java.util.Arrays.fill(entries, null);
     long heap = usedAfterGc(memory) - before;
-    System.out.printf(Locale.ROOT, "files %d: heap after GC %.1f bytes a file, resident (own count) %.1f bytes a file; %s, VmRSS at most %d MiB while building; max heap %d MiB%n",
-        files, (double) heap / files, (double) index.residentBytes() / files, rss(), maxRss >> 10,
+    System.out.printf(Locale.ROOT, "files %d: heap after GC %.1f bytes a file, off-heap %.1f, resident (own count, both) %.1f; %s, VmRSS at most %d MiB while building; max heap %d MiB%n",
+        files, (double) heap / files, (double) index.offHeapBytes() / files, (double) index.residentBytes() / files, rss(), maxRss >> 10,
         Runtime.getRuntime().maxMemory() >> 20);
     System.out.printf(Locale.ROOT, "puts: %d ms (%.3f µs a put); gets: %d ms (%.3f µs a get)%n",
         TimeUnit.NANOSECONDS.toMillis(putNanos), putNanos / 1000.0 / files,
