@@ -26,18 +26,23 @@ import org.jspecify.annotations.Nullable;
  * <p>A producer indexes millions of files, so a file costs no object of its own: each directory
  * packs its files into one arena off the heap (see {@link FileTable}), at most an eighth more than
  * the bytes of their names and encoded entries, plus five to eight bytes of hash table a file on
- * the heap. Names of 20 characters cost some 6 bytes of heap and 45 off it a file, where a map of
- * entries took 161 bytes of heap ({@code IndexTest.heapCostPerFile}; {@code IndexScale memory}:
- * 10 million files fit a 512 MiB heap). {@link #get} therefore decodes a new entry each time.
+ * the heap. Names of 20 characters cost some 6 to 8 bytes of heap and 40 to 45 off it a file, where
+ * a map of entries took 161 bytes of heap ({@code IndexTest.heapCostPerFile}; {@code IndexScale
+ * memory}: 10 million files fit a 512 MiB heap). {@link #get} therefore decodes a new entry each
+ * time. The hash tables stay on the heap: an {@code int[]} is the fastest to probe, and a rehash
+ * replaces one whole, where off the heap each would be memory to return.
  *
  * <p>The arenas are cut from {@link Region}s: a few shared arenas (an eighth of the index's memory
  * each, 64 KiB to 4 MiB) that a table's old arena goes back to when it grows, is compacted or
- * empties; a region none uses is closed, and while the regions hold an eighth more than the arenas,
- * the arenas of the emptiest are moved out and it is closed ({@link #reclaim}). Measured before
+ * empties (an arena last cut from the current region grows in place, as while a scan or a snapshot
+ * fills one directory after another); a region none uses is closed, and while the regions hold an
+ * eighth more than the arenas, the arenas of the one with most unused are moved out and it is
+ * closed ({@link #reclaim}). Measured before
  * choosing, with {@code IndexScale memory} (a million files, 2,000 directories): an arena of its
  * own per table and generation, in a shared arena closed on replacement, took 28,000 closes and
  * some 50 µs each (a close is a handshake with every thread, longer while the cores are busy),
- * and made puts three to five times slower; this takes 362 closes. {@code Arena.ofAuto()} frees
+ * and made puts three to five times slower; regions take 362 closes there, 1,114 for ten million
+ * files, and no slower puts than the heap's arrays at ten million. {@code Arena.ofAuto()} frees
  * only once the collector finds a segment unreachable, which for one promoted to the old
  * generation may be long after, and counts against {@code -XX:MaxDirectMemorySize}, by default the
  * heap's maximum: a 10-million-file index (some 450 MB) would need nearly all of it under {@code
@@ -448,7 +453,7 @@ public final class Index implements AutoCloseable {
     return arena;
   }
 
-  /** Returns an arena's bytes to its region; closes a region left unused. */
+  /** Returns an arena's bytes to its region; closes a region left unused but the current one. */
   private void release(Region region, long bytes) {
     region.live -= bytes;
     liveBytes -= bytes;
@@ -459,10 +464,9 @@ public final class Index implements AutoCloseable {
 
   /**
    * While the regions hold more than an eighth more than the tables' arenas (not counting the
-   * current region's room), moves the arenas out of the region that uses least of its memory and
-   * closes it: garbage first, so what a closed region's arenas cost to copy is least for what it
-   * frees. A region is closed (a handshake with every thread) only once megabytes have been cut
-   * from the regions after it.
+   * current region's room), moves the arenas out of the region with the most bytes unused and
+   * closes it: garbage first, so that the copying is least for what it frees. Called when a region
+   * is opened, so a close (a handshake with every thread) comes only after megabytes were cut.
    */
   private void reclaim() {
     reclaiming = true;
@@ -473,27 +477,32 @@ public final class Index implements AutoCloseable {
         if (offHeapBytes - room - liveBytes <= Math.max(liveBytes / 8, 2 * MIN_REGION)) {
           return;
         }
-        Region emptiest = null;
+        Region victim = null;
         for (Region region : regions) {
-          if (region != now && (emptiest == null || region.memory.byteSize() - region.live > emptiest.memory.byteSize() - emptiest.live)) {
-            emptiest = region;
+          if (region != now && (victim == null || unused(region) > unused(victim))) {
+            victim = region;
           }
         }
-        if (emptiest == null || emptiest.live * 4 > emptiest.memory.byteSize() * 3) {
-          return; // no region is as much as a quarter unused: the waste is spread thin, or in arenas' slack
+        if (victim == null || unused(victim) * 4 < victim.memory.byteSize()) {
+          // No region is a quarter unused: moving three times what it frees is not worth it.
+          return;
         }
-        emptiest.evacuating = true;
-        for (FileTable table : emptiest.tables) {
-          if (table.region == emptiest) {
+        victim.evacuating = true;
+        for (FileTable table : victim.tables) {
+          if (table.region == victim) {
             table.relocate();
             evacuations++;
           }
         }
-        closeRegion(emptiest);
+        closeRegion(victim);
       }
     } finally {
       reclaiming = false;
     }
+  }
+
+  private static long unused(Region region) {
+    return region.memory.byteSize() - region.live;
   }
 
   private void closeRegion(Region region) {
