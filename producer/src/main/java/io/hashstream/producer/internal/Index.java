@@ -93,8 +93,8 @@ public final class Index implements AutoCloseable {
   private byte[] scratch = new byte[256];
   /** {@link #scratch}, to compare with and copy to the arenas. */
   private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
-  /** A name copied out of an arena: to hash or decode. */
-  private byte[] nameScratch = new byte[256];
+  /** A record copied out of an arena, for a walk. */
+  private byte[] window = new byte[128];
   /** An entry copied out of an arena, for {@link IndexEntry}'s byte-array codec. */
   private final byte[] entryScratch = new byte[IndexEntry.MAX_ENCODED_LENGTH];
   private final OpenArenas arenas = new OpenArenas();
@@ -337,7 +337,7 @@ public final class Index implements AutoCloseable {
    */
   public long residentBytes() {
     long bytes = align(12 + 7 * 8 + 10 * 4 + 2) + array(1, scratch.length) + align(12 + 8 + 1 + 4 + 8 + 4)
-        + array(1, nameScratch.length) + array(1, entryScratch.length) + residentBytes(top);
+        + array(1, window.length) + array(1, entryScratch.length) + residentBytes(top);
     // The open regions: their memory; on the heap their objects, segments, arenas and sessions,
     // and their lists of tables (capacity up to half again their size).
     bytes += offHeapBytes + regions.size() * (align(12 + 2 * 8 + 4 * 4 + 1) + 40 + 100);
@@ -658,6 +658,17 @@ public final class Index implements AutoCloseable {
     return at;
   }
 
+  private static int header(byte[] bytes, int offset) {
+    int value = 0;
+    for (int at = offset, shift = 0; ; shift += 7) {
+      byte b = bytes[at++];
+      value |= (b & 0x7f) << shift;
+      if (b >= 0) {
+        return value;
+      }
+    }
+  }
+
   private static int header(MemorySegment bytes, int offset) {
     int value = 0;
     for (int at = offset, shift = 0; ; shift += 7) {
@@ -868,11 +879,11 @@ public final class Index implements AutoCloseable {
 
     void clearMarks() {
       for (int at = 0; at < end; ) {
-        int header = header(arena, at);
+        int header = copyRecord(at);
         if ((header & GAP) == 0) {
-          arena.set(JAVA_BYTE, at, (byte) (arena.get(JAVA_BYTE, at) & ~MARK));
+          arena.set(JAVA_BYTE, at, (byte) (window[0] & ~MARK));
         }
-        at += length(at, header);
+        at += windowLength(header);
       }
     }
 
@@ -880,12 +891,11 @@ public final class Index implements AutoCloseable {
       String[] names = new String[count];
       int i = 0;
       for (int at = 0; at < end; ) {
-        int header = header(arena, at);
+        int header = copyRecord(at);
         if ((header & GAP) == 0) {
-          int length = header >>> 2;
-          names[i++] = decodeName(name(at + Varint.length(header), length), 0, length);
+          names[i++] = decodeName(window, Varint.length(header), header >>> 2);
         }
-        at += length(at, header);
+        at += windowLength(header);
       }
       return Set.of(names);
     }
@@ -893,12 +903,14 @@ public final class Index implements AutoCloseable {
     void forEach(String base, boolean unmarkedOnly, BiConsumer<String, IndexEntry> action) {
       int expected = modifications;
       for (int at = 0; at < end; ) {
-        int header = header(arena, at);
-        int next = at + length(at, header);
+        int header = copyRecord(at);
+        int next = at + windowLength(header);
         if ((header & GAP) == 0 && !(unmarkedOnly && (header & MARK) != 0)) {
-          int name = at + Varint.length(header);
+          int name = Varint.length(header);
           int nameLength = header >>> 2;
-          action.accept(base + decodeName(name(name, nameLength), 0, nameLength), entryAt(name + nameLength));
+          // Both read before the action, which may walk another table through the window.
+          String path = base + decodeName(window, name, nameLength);
+          action.accept(path, IndexEntry.decode(window, name + nameLength));
           if (modifications != expected) {
             throw new ConcurrentModificationException("the index changed during a visit of its files");
           }
@@ -976,16 +988,15 @@ public final class Index implements AutoCloseable {
       tombstones = 0;
       int to = 0;
       for (int at = 0; at < end; ) {
-        int header = header(source, at);
-        int length = length(at, header);
+        int header = copyRecord(at);
+        int length = windowLength(header);
         if ((header & GAP) == 0) {
           int record = compact ? to : at;
           if (target != null) {
             MemorySegment.copy(source, at, target, to, length);
             to += length;
           }
-          int nameLength = header >>> 2;
-          insert(record, hash(name(at + Varint.length(header), nameLength), 0, nameLength));
+          insert(record, hash(window, Varint.length(header), header >>> 2));
         }
         at += length;
       }
@@ -1110,15 +1121,36 @@ public final class Index implements AutoCloseable {
     }
 
     /**
-     * The name of {@code length} bytes at {@code offset}, copied to {@link #nameScratch}: one bulk copy,
-     * where reading it byte by byte from the arena costs a bounds and liveness check each.
+     * Copies the record or gap at {@code at} to {@link #window}, a record whole: a walk makes one
+     * bulk copy a record, where reads in place would each check bounds and liveness.
+     *
+     * @return its header
      */
-    private byte[] name(int offset, int length) {
-      if (nameScratch.length < length) {
-        nameScratch = new byte[Math.max(length, 2 * nameScratch.length)];
+    private int copyRecord(int at) {
+      byte[] bytes = window;
+      int copied = Math.min(bytes.length, end - at);
+      MemorySegment.copy(arena, JAVA_BYTE, at, bytes, 0, copied);
+      int header = header(bytes, 0);
+      if ((header & GAP) == 0) {
+        int whole = Varint.length(header) + (header >>> 2) + IndexEntry.MAX_ENCODED_LENGTH;
+        if (whole > copied && end - at > copied) {
+          if (bytes.length < whole) {
+            bytes = new byte[Math.max(whole, 2 * bytes.length)];
+            window = bytes;
+          }
+          MemorySegment.copy(arena, JAVA_BYTE, at, bytes, 0, Math.min(whole, end - at));
+        }
       }
-      MemorySegment.copy(arena, JAVA_BYTE, offset, nameScratch, 0, length);
-      return nameScratch;
+      return header;
+    }
+
+    /** The length of the record or gap in {@link #window}, whose header is {@code header}. */
+    private int windowLength(int header) {
+      if ((header & GAP) != 0) {
+        return header >>> 1;
+      }
+      int entry = Varint.length(header) + (header >>> 2);
+      return entry + IndexEntry.encodedLength(window, entry);
     }
 
     private IndexEntry entryAt(int offset) {
