@@ -319,32 +319,37 @@ class IndexTest {
     index.close();
     index.close();
     assertThat(index.offHeapBytes()).isZero();
-    assertThat(Index.offHeapBytesOfAll()).isEqualTo(all - own);
+    assertThat(Index.offHeapBytesOfAll()).as("others may be freed meanwhile").isLessThanOrEqualTo(all - own);
     assertThat(index.size()).isZero();
     assertThatThrownBy(() -> index.get("again/file")).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> index.put("again/file", entry)).isInstanceOf(IllegalStateException.class);
   }
 
-  /** An index dropped unclosed is no leak: its regions are closed once it is unreachable. */
+  /**
+   * An index dropped unclosed is no leak: its regions are closed once it is unreachable. Other
+   * tests' indexes may be freed meanwhile too, so what counts is that the total falls by at least
+   * this one's bytes.
+   */
   @Test
   void anUnclosedIndexIsFreedOnceUnreachable() throws InterruptedException {
-    long before = Index.offHeapBytesOfAll();
-    fillAndDrop(before);
+    long[] withAndOwn = fillAndDrop();
+    long freed = withAndOwn[0] - withAndOwn[1];
     long deadline = System.nanoTime() + 20_000_000_000L;
-    while (Index.offHeapBytesOfAll() > before && System.nanoTime() < deadline) {
+    while (Index.offHeapBytesOfAll() > freed && System.nanoTime() < deadline) {
       System.gc();
       Thread.sleep(20);
     }
-    assertThat(Index.offHeapBytesOfAll()).isLessThanOrEqualTo(before);
+    assertThat(Index.offHeapBytesOfAll()).isLessThanOrEqualTo(freed);
   }
 
-  private static void fillAndDrop(long before) {
+  /** The bytes off the heap of all indexes with one more, and of that one, which it drops. */
+  private static long[] fillAndDrop() {
     Index index = new Index();
     for (int i = 0; i < 100_000; i++) {
       index.put("d" + (i % 100) + "/file-name-" + i + ".txt", IndexEntry.published(STATE));
     }
-    assertThat(Index.offHeapBytesOfAll()).isGreaterThanOrEqualTo(before + index.offHeapBytes());
     assertThat(index.offHeapBytes()).isPositive();
+    return new long[] {Index.offHeapBytesOfAll(), index.offHeapBytes()};
   }
 
   private static long usedAfterGc(MemoryMXBean memory) {
