@@ -46,9 +46,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <ul>
  *   <li>{@code memory N}: an index of N synthetic files in 2,000 directories (names of about 20
- *       characters, entries as a real file's: size, nanosecond times, device and inode), its heap
- *       after GC and its own count of resident bytes, per file; then its snapshot written and read
- *       back.
+ *       characters, entries as a real file's: size, nanosecond times, device and inode): the time
+ *       of its puts and of a get of each file, its heap after GC, its own count of resident bytes
+ *       and the process's resident set; then its snapshot written and, once the index is gone,
+ *       read back and measured again.
  *   <li>{@code restart BOOTSTRAP REGISTRY OTHERS OWN DIR}: a hash table of OTHERS records of other
  *       producers' roots and OWN of this producer's, then the starting index built twice: with no
  *       saved index (the whole table read), and from the index that first start saved.
@@ -56,6 +57,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class IndexScale {
   private static final int DIRECTORIES = 2_000;
+  /** Paths and entries are made a batch at a time, outside the timed puts and gets. */
+  private static final int BATCH = 100_000;
+  private static final long NOW = 1_764_800_000_000_000_000L;
 
   private IndexScale() {}
 
@@ -72,36 +76,119 @@ public final class IndexScale {
   }
 
   private static void memory(long files, Path work) throws IOException {
+    Files.createDirectories(work);
+    long size = buildMeasureAndSave(files, work);
+    // The built index is gone: the read-back has the memory to itself, as at a restart.
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long before = usedAfterGc(memory);
-    Index index = new Index();
-    long start = System.nanoTime();
-    long now = 1_764_800_000_000_000_000L;
-    for (long i = 0; i < files; i++) {
-      long mtime = now + (i * 7_919_113L) % 1_000_000_000_000L;
-      index.put(path(i), IndexEntry.published(new FileState(FileType.REGULAR, 1024 + i % 8192, mtime, mtime + i % 1000, new FileState.Identity(2049, 1_000_000 + i))));
-    }
-    long built = System.nanoTime() - start;
+    IndexStore again = IndexStore.open(work);
+    long loadStart = System.nanoTime();
+    IndexStore.Loaded loaded = again.load();
+    long load = System.nanoTime() - loadStart;
+    again.release();
+    Index read = loaded instanceof IndexStore.Loaded.Found found ? found.indexes().get("mine") : null;
+    long count = read == null ? -1 : read.size();
     long heap = usedAfterGc(memory) - before;
-    System.out.printf(Locale.ROOT, "files %d: heap after GC %.1f bytes a file, resident (own count) %.1f bytes a file; built in %d ms (%.2f µs a put); max heap %d MiB%n",
-        files, (double) heap / files, (double) index.residentBytes() / files, TimeUnit.NANOSECONDS.toMillis(built),
-        built / 1000.0 / files, Runtime.getRuntime().maxMemory() >> 20);
-    Files.createDirectories(work);
+    System.out.printf(Locale.ROOT, "snapshot: %d bytes (%.1f a file), read back (%d files) in %d ms: heap after GC %.1f bytes a file, off-heap %.1f, resident (own count, both) %.1f; %s%n",
+        size, (double) size / files, count, TimeUnit.NANOSECONDS.toMillis(load), (double) heap / files,
+        read == null ? 0.0 : (double) read.offHeapBytes() / files, read == null ? 0.0 : (double) read.residentBytes() / files, rss());
+    if (read != null) {
+      read.close();
+    }
+  }
+
+  /**
+   * Builds the index of {@code files} files, times its puts and gets, measures it and saves its
+   * snapshot; returns the snapshot's size. Its own method so that the index is closed, and
+   * unreachable, before the read-back.
+   */
+  private static long buildMeasureAndSave(long files, Path work) throws IOException {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long before = usedAfterGc(memory);
+    try (Index index = new Index()) {
+      return buildMeasureAndSave(index, files, work, memory, before);
+    }
+  }
+
+  private static long buildMeasureAndSave(Index index, long files, Path work, MemoryMXBean memory, long before) throws IOException {
+    String[] paths = new String[BATCH];
+    IndexEntry[] entries = new IndexEntry[BATCH];
+    long putNanos = 0;
+    long maxRss = 0;
+    for (long from = 0; from < files; from += BATCH) {
+      int n = (int) Math.min(BATCH, files - from);
+      for (int j = 0; j < n; j++) {
+        paths[j] = path(from + j);
+        entries[j] = entry(from + j);
+      }
+      long start = System.nanoTime();
+      for (int j = 0; j < n; j++) {
+        index.put(paths[j], entries[j]);
+      }
+      putNanos += System.nanoTime() - start;
+      if ((from / BATCH) % 10 == 9) {
+        maxRss = Math.max(maxRss, kibibytes("VmRSS"));
+      }
+    }
+    // Gets in the order of the puts: each in another directory than the last, as a scan's are.
+    long getNanos = 0;
+    long found = 0;
+    for (long from = 0; from < files; from += BATCH) {
+      int n = (int) Math.min(BATCH, files - from);
+      for (int j = 0; j < n; j++) {
+        paths[j] = path(from + j);
+      }
+      long start = System.nanoTime();
+      for (int j = 0; j < n; j++) {
+        if (index.get(paths[j]) != null) {
+          found++;
+        }
+      }
+      getNanos += System.nanoTime() - start;
+    }
+    if (found != files) {
+      throw new IllegalStateException(found + " of " + files + " files found");
+    }
+    java.util.Arrays.fill(paths, null);
+    java.util.Arrays.fill(entries, null);
+    long heap = usedAfterGc(memory) - before;
+    System.out.printf(Locale.ROOT, "files %d: heap after GC %.1f bytes a file, off-heap %.1f, resident (own count, both) %.1f; %s, VmRSS at most %d MiB while building; max heap %d MiB%n",
+        files, (double) heap / files, (double) index.offHeapBytes() / files, (double) index.residentBytes() / files, rss(), maxRss >> 10,
+        Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(Locale.ROOT, "puts: %d ms (%.3f µs a put); gets: %d ms (%.3f µs a get)%n",
+        TimeUnit.NANOSECONDS.toMillis(putNanos), putNanos / 1000.0 / files,
+        TimeUnit.NANOSECONDS.toMillis(getNanos), getNanos / 1000.0 / files);
     IndexStore store = IndexStore.open(work);
     var _ = store.load();
     long saveStart = System.nanoTime();
     store.begin(Map.of("mine", index), new io.hashstream.producer.internal.store.TablePosition("", Map.of(), Map.of()), true);
     long saved = System.nanoTime() - saveStart;
     store.release();
-    long size = Files.size(work.resolve("index.snapshot"));
-    IndexStore again = IndexStore.open(work);
-    long loadStart = System.nanoTime();
-    IndexStore.Loaded loaded = again.load();
-    long load = System.nanoTime() - loadStart;
-    long count = loaded instanceof IndexStore.Loaded.Found found ? found.indexes().getOrDefault("mine", new Index()).size() : -1;
-    again.release();
-    System.out.printf(Locale.ROOT, "snapshot: %d bytes (%.1f a file), written in %d ms, read back (%d files) in %d ms%n",
-        size, (double) size / files, TimeUnit.NANOSECONDS.toMillis(saved), count, TimeUnit.NANOSECONDS.toMillis(load));
+    System.out.printf(Locale.ROOT, "snapshot written in %d ms%n", TimeUnit.NANOSECONDS.toMillis(saved));
+    return Files.size(work.resolve("index.snapshot"));
+  }
+
+  private static IndexEntry entry(long i) {
+    long mtime = NOW + (i * 7_919_113L) % 1_000_000_000_000L;
+    return IndexEntry.published(new FileState(FileType.REGULAR, 1024 + i % 8192, mtime, mtime + i % 1000, new FileState.Identity(2049, 1_000_000 + i)));
+  }
+
+  /** The process's resident memory now, and at most so far, from /proc/self/status. */
+  private static String rss() {
+    return String.format(Locale.ROOT, "VmRSS %d MiB (VmHWM %d MiB)", kibibytes("VmRSS") >> 10, kibibytes("VmHWM") >> 10);
+  }
+
+  private static long kibibytes(String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith(field + ":")) {
+          return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").strip());
+        }
+      }
+    } catch (IOException e) {
+      // Not Linux: the measurement is missing, not wrong.
+    }
+    return -1;
   }
 
   private static void restart(String bootstrap, String registry, long others, long own, Path work) throws Exception {

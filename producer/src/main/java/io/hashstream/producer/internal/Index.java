@@ -1,23 +1,56 @@
 package io.hashstream.producer.internal;
 
-import java.util.Arrays;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One root's index: relative path → {@link IndexEntry}, stored as a tree of directories so that a
  * directory's files can be listed and a whole subtree retired without scanning every entry, and so
- * that directory names are stored once. Owned by the tracker's thread; not thread-safe.
+ * that directory names are stored once. Not thread-safe: built by one thread (the producer's
+ * start), then handed to the tracker's, one at a time.
  *
  * <p>A producer indexes millions of files, so a file costs no object of its own: each directory
- * packs its files into one byte array (see {@link FileTable}), at most an eighth more than the
- * bytes of their names and encoded entries, plus five to eight bytes of hash table a file. Names
- * of 20 characters cost some 42 bytes a file where a map of entries took 161 ({@code
- * IndexTest.heapCostPerFile}). {@link #get} therefore decodes a new entry each time.
+ * packs its files into one arena off the heap (see {@link FileTable}), at most an eighth more than
+ * the bytes of their names and encoded entries, plus five to eight bytes of hash table a file on
+ * the heap. Names of 20 characters cost some 6 to 8 bytes of heap and 40 to 45 off it a file, where
+ * a map of entries took 161 bytes of heap ({@code IndexTest.heapCostPerFile}; {@code IndexScale
+ * memory}: 10 million files fit a 512 MiB heap). {@link #get} therefore decodes a new entry each
+ * time. The hash tables stay on the heap: an {@code int[]} is the fastest to probe, and a rehash
+ * replaces one whole, where off the heap each would be memory to return.
+ *
+ * <p>The arenas are cut from {@link Region}s: a few shared arenas (an eighth of the index's memory
+ * each, 64 KiB to 4 MiB) that a table's old arena goes back to when it grows, is compacted or
+ * empties (an arena last cut from the current region grows in place, as while a scan or a snapshot
+ * fills one directory after another); a region none uses is closed, and while the regions hold an
+ * eighth more than the arenas, the arenas of the one with most unused are moved out and it is
+ * closed ({@link #reclaim}). Measured before
+ * choosing, with {@code IndexScale memory} (a million files, 2,000 directories): an arena of its
+ * own per table and generation, in a shared arena closed on replacement, took 28,000 closes and
+ * some 50 µs each (a close is a handshake with every thread, longer while the cores are busy),
+ * and made puts three to five times slower; regions take 362 closes there, 1,114 for ten million
+ * files, and no slower puts than the heap's arrays at ten million. {@code Arena.ofAuto()} frees
+ * only once the collector finds a segment unreachable, which for one promoted to the old
+ * generation may be long after, and counts against {@code -XX:MaxDirectMemorySize}, by default the
+ * heap's maximum: a 10-million-file index (some 450 MB) would need nearly all of it under {@code
+ * -Xmx512m}, and allocations near the limit call {@code System.gc()} (an allocate-and-drop loop
+ * of 100 KB segments under {@code -Xmx512m} kept 640 MB resident and ran full collections, where
+ * closing each kept 176 MB). A confined arena cannot be handed from the starting thread to the
+ * tracker's. {@link #close} frees the regions at once; an index dropped unclosed has them closed
+ * by a cleaner once it is unreachable, so forgetting is no leak, only later.
  *
  * <p>Each file has a mark bit, for a background comparison with the hash table: {@link #put} sets
  * it (a fresh entry counts as agreeing); {@link #clearMarks}, {@link #mark} and {@link #unmark}
@@ -25,9 +58,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Paths are relative, with {@code /} separators; the root directory is {@code ""}.
  */
-public final class Index {
-  private static final byte[] NO_BYTES = {};
+public final class Index implements AutoCloseable {
+  private static final MemorySegment NO_BYTES = MemorySegment.NULL;
   private static final int[] NO_SLOTS = {};
+  /**
+   * The bounds of a region's size, which is an eighth of the index's memory between them: a small
+   * index takes little, a large one closes few arenas.
+   */
+  private static final long MIN_REGION = 64 << 10;
+  private static final long MAX_REGION = 4 << 20;
+  /** The bytes of the open regions of every index, closed or not: for the tests. */
+  private static final AtomicLong OFF_HEAP_OF_ALL = new AtomicLong();
+  /** Closes the regions of an index that is unreachable and was not closed. */
+  private static final Cleaner CLEANER =
+      Cleaner.create(Thread.ofPlatform().name("index-cleaner").daemon().factory());
   /** A header's bit 0: set in a gap's, clear in a record's. */
   private static final int GAP = 1;
   /** A record header's bit 1: the low bits of a varint are in its first byte, so it flips in place. */
@@ -47,11 +91,32 @@ public final class Index {
   private int modifications;
   /** A file name as UTF-8, then the entry being put: lookups allocate nothing. */
   private byte[] scratch = new byte[256];
+  /** {@link #scratch}, to compare with and copy to the arenas. */
+  private MemorySegment scratchSegment = MemorySegment.ofArray(scratch);
+  /** A record copied out of an arena, for a walk. */
+  private byte[] window = new byte[128];
+  /** An entry copied out of an arena, for {@link IndexEntry}'s byte-array codec. */
+  private final byte[] entryScratch = new byte[IndexEntry.MAX_ENCODED_LENGTH];
+  private final OpenArenas arenas = new OpenArenas();
+  private final Cleaner.Cleanable cleanable = CLEANER.register(this, arenas);
+  /** The open regions, for {@link #residentBytes}. */
+  private final Set<Region> regions = new HashSet<>();
+  /** The region new arenas are cut from; null until the first. */
+  private @Nullable Region current;
+  /** The bytes of the open regions. */
+  private long offHeapBytes;
+  /** The bytes of the tables' arenas. */
+  private long liveBytes;
+  /** Whether {@link #reclaim} is moving arenas: it does not start again meanwhile. */
+  private boolean reclaiming;
+  private boolean closed;
 
   private long overwrittenInPlace;
   private long moved;
   private long compactions;
   private long rehashes;
+  private long evacuations;
+  private long regionsClosed;
 
   /** The number of files. */
   public long size() {
@@ -59,44 +124,59 @@ public final class Index {
   }
 
   public @Nullable IndexEntry get(String path) {
-    int slash = path.lastIndexOf('/');
-    Directory directory = directory(path, slash);
-    FileTable table = directory == null ? null : directory.files;
-    if (table == null) {
-      return null;
+    ensureOpen();
+    try {
+      int slash = path.lastIndexOf('/');
+      Directory directory = directory(path, slash);
+      FileTable table = directory == null ? null : directory.files;
+      if (table == null) {
+        return null;
+      }
+      int length = key(path, slash + 1);
+      return table.get(scratchSegment, length, hash(scratch, 0, length));
+    } finally {
+      Reference.reachabilityFence(this);
     }
-    int length = key(path, slash + 1);
-    return table.get(scratch, length, hash(scratch, 0, length));
   }
 
   /** Indexes {@code path} as {@code entry}, and sets its mark. */
   public void put(String path, IndexEntry entry) {
-    int slash = path.lastIndexOf('/');
-    Directory directory = top;
-    for (int start = firstSegment(slash); start <= slash; ) {
-      int end = segmentEnd(path, start, slash);
-      directory = directory.childOrCreate(path.substring(start, end));
-      start = end + 1;
-    }
-    int nameLength = key(path, slash + 1);
-    int entryLength = entry.encode(scratch, nameLength) - nameLength;
-    FileTable table = directory.files;
-    if (table == null) {
-      table = new FileTable();
-      directory.files = table;
-    }
-    modifications++;
-    if (table.put(scratch, nameLength, entryLength, hash(scratch, 0, nameLength))) {
-      files++;
+    ensureOpen();
+    try {
+      int slash = path.lastIndexOf('/');
+      Directory directory = top;
+      for (int start = firstSegment(slash); start <= slash; ) {
+        int end = segmentEnd(path, start, slash);
+        directory = directory.childOrCreate(path.substring(start, end));
+        start = end + 1;
+      }
+      int nameLength = key(path, slash + 1);
+      int entryLength = entry.encode(scratch, nameLength) - nameLength;
+      FileTable table = directory.files;
+      if (table == null) {
+        table = new FileTable();
+        directory.files = table;
+      }
+      modifications++;
+      if (table.put(scratchSegment, nameLength, entryLength, hash(scratch, 0, nameLength))) {
+        files++;
+      }
+    } finally {
+      Reference.reachabilityFence(this);
     }
   }
 
   /** Removes a file; prunes directories left empty. */
   public void remove(String path) {
-    int slash = path.lastIndexOf('/');
-    if (removeUnder(top, path, firstSegment(slash), slash)) {
-      modifications++;
-      files--;
+    ensureOpen();
+    try {
+      int slash = path.lastIndexOf('/');
+      if (removeUnder(top, path, firstSegment(slash), slash)) {
+        modifications++;
+        files--;
+      }
+    } finally {
+      Reference.reachabilityFence(this);
     }
   }
 
@@ -111,10 +191,11 @@ public final class Index {
         return false;
       }
       int length = key(path, slash + 1);
-      if (!table.remove(scratch, length, hash(scratch, 0, length))) {
+      if (!table.remove(scratchSegment, length, hash(scratch, 0, length))) {
         return false;
       }
       if (table.count == 0) {
+        table.free();
         directory.files = null;
       }
       return true;
@@ -133,18 +214,25 @@ public final class Index {
 
   /** Whether {@code path} is a directory holding indexed files. */
   public boolean isDirectory(String path) {
+    ensureOpen();
     return directory(path, path.length()) != null;
   }
 
   /** The names of the files directly in {@code directory}. */
   public Set<String> fileNames(String directory) {
-    Directory node = directory(directory, directory.length());
-    FileTable table = node == null ? null : node.files;
-    return table == null ? Set.of() : table.names();
+    ensureOpen();
+    try {
+      Directory node = directory(directory, directory.length());
+      FileTable table = node == null ? null : node.files;
+      return table == null ? Set.of() : table.names();
+    } finally {
+      Reference.reachabilityFence(this);
+    }
   }
 
   /** The names of the subdirectories of {@code directory} that hold indexed files. */
   public Set<String> directoryNames(String directory) {
+    ensureOpen();
     Directory node = directory(directory, directory.length());
     Map<String, Directory> children = node == null ? null : node.children;
     return children == null ? Set.of() : Set.copyOf(children.keySet());
@@ -155,15 +243,25 @@ public final class Index {
    * mark and unmark files, not put or remove them.
    */
   public void forEachUnder(String directory, BiConsumer<String, IndexEntry> action) {
-    Directory node = directory(directory, directory.length());
-    if (node != null) {
-      forEach(node, directory, false, action);
+    ensureOpen();
+    try {
+      Directory node = directory(directory, directory.length());
+      if (node != null) {
+        forEach(node, directory, false, action);
+      }
+    } finally {
+      Reference.reachabilityFence(this);
     }
   }
 
   /** Clears every file's mark. */
   public void clearMarks() {
-    clearMarks(top);
+    ensureOpen();
+    try {
+      clearMarks(top);
+    } finally {
+      Reference.reachabilityFence(this);
+    }
   }
 
   private static void clearMarks(Directory directory) {
@@ -190,14 +288,19 @@ public final class Index {
   }
 
   private boolean setMark(String path, boolean marked) {
-    int slash = path.lastIndexOf('/');
-    Directory directory = directory(path, slash);
-    FileTable table = directory == null ? null : directory.files;
-    if (table == null) {
-      return false;
+    ensureOpen();
+    try {
+      int slash = path.lastIndexOf('/');
+      Directory directory = directory(path, slash);
+      FileTable table = directory == null ? null : directory.files;
+      if (table == null) {
+        return false;
+      }
+      int length = key(path, slash + 1);
+      return table.setMark(scratchSegment, length, hash(scratch, 0, length), marked);
+    } finally {
+      Reference.reachabilityFence(this);
     }
-    int length = key(path, slash + 1);
-    return table.setMark(scratch, length, hash(scratch, 0, length), marked);
   }
 
   /**
@@ -205,7 +308,12 @@ public final class Index {
    * not put or remove them.
    */
   public void forEachUnmarked(BiConsumer<String, IndexEntry> action) {
-    forEach(top, "", true, action);
+    ensureOpen();
+    try {
+      forEach(top, "", true, action);
+    } finally {
+      Reference.reachabilityFence(this);
+    }
   }
 
   private void forEach(Directory directory, String path, boolean unmarkedOnly, BiConsumer<String, IndexEntry> action) {
@@ -223,18 +331,38 @@ public final class Index {
   }
 
   /**
-   * The bytes the index holds on the heap, estimated from its arrays' lengths and its objects'
-   * usual layouts (12-byte headers, compressed references): for a metric, and the benchmark.
+   * The bytes the index holds, on the heap and off it: the heap's estimated from its arrays'
+   * lengths and its objects' usual layouts (12-byte headers, compressed references); for a metric,
+   * and the benchmark.
    */
   public long residentBytes() {
-    return align(12 + 8 + 4 + 4 + 4 * 8) + array(1, scratch.length) + residentBytes(top);
+    long bytes = align(12 + 7 * 8 + 10 * 4 + 2) + array(1, scratch.length) + align(12 + 8 + 1 + 4 + 8 + 4)
+        + array(1, window.length) + array(1, entryScratch.length) + residentBytes(top);
+    // The open regions: their memory; on the heap their objects, segments, arenas and sessions,
+    // and their lists of tables (capacity up to half again their size).
+    bytes += offHeapBytes + regions.size() * (align(12 + 2 * 8 + 4 * 4 + 1) + 40 + 100);
+    for (Region region : regions) {
+      bytes += array(4, region.tables.size() * 3 / 2);
+    }
+    return bytes;
+  }
+
+  /** The bytes off the heap of every index not closed yet, explicitly or once unreachable. */
+  static long offHeapBytesOfAll() {
+    return OFF_HEAP_OF_ALL.get();
+  }
+
+  /** The part of {@link #residentBytes} off the heap: the regions tables' arenas are cut from. */
+  public long offHeapBytes() {
+    return offHeapBytes;
   }
 
   private static long residentBytes(Directory directory) {
     long bytes = align(12 + 4 + 4);
     FileTable table = directory.files;
     if (table != null) {
-      bytes += align(12 + 3 * 4 + 4 * 4) + array(1, table.arena.length) + array(4, table.slots.length);
+      // The table, its slots, and its arena's segment (whose bytes its region counts).
+      bytes += align(12 + 5 * 4 + 3 * 4) + array(4, table.slots.length) + align(12 + 8 + 1 + 4 + 8);
     }
     Map<String, Directory> children = directory.children;
     if (children != null) {
@@ -258,11 +386,144 @@ public final class Index {
     return (bytes + 7) & ~7L;
   }
 
+  /**
+   * Frees the off-heap arenas now, rather than once the garbage collector finds them unreachable;
+   * the index is empty then, and any use but {@link #size} and {@link #residentBytes} fails.
+   */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      cleanable.clean();
+      regions.clear();
+      current = null;
+      offHeapBytes = 0;
+      liveBytes = 0;
+      top.children = null;
+      top.files = null;
+      files = 0;
+    }
+  }
+
+  /**
+   * The region to cut an arena of {@code capacity} bytes from: the current one if it has room,
+   * else a new one; one of its own for an arena of more than a quarter of a region.
+   */
+  private Region regionFor(long capacity) {
+    Region region = current;
+    if (region != null && region.memory.byteSize() - region.top >= capacity) {
+      return region;
+    }
+    long size = Math.clamp(offHeapBytes / 8, MIN_REGION, MAX_REGION);
+    if (capacity > size / 4) {
+      return open(capacity);
+    }
+    current = open(size);
+    if (region != null) {
+      region.tables.removeIf(table -> table.region != region);
+      if (region.live == 0) {
+        closeRegion(region);
+      }
+    }
+    if (!reclaiming) {
+      reclaim();
+    }
+    // Moving arenas out of other regions may have filled the new one.
+    return regionFor(capacity);
+  }
+
+  // Closed by closeRegion, or with the others by close() or the cleaner.
+  @SuppressWarnings("MustBeClosedChecker")
+  private Region open(long size) {
+    Arena arena = Arena.ofShared();
+    Region region = new Region(arena, arena.allocate(size, Long.BYTES));
+    arenas.add(arena, size);
+    regions.add(region);
+    offHeapBytes += size;
+    return region;
+  }
+
+  /** {@code capacity} bytes of {@code region} for {@code table}, which {@link #regionFor} chose. */
+  private MemorySegment cut(Region region, long capacity, FileTable table) {
+    MemorySegment arena = region.memory.asSlice(region.top, capacity);
+    region.top += capacity;
+    region.live += capacity;
+    liveBytes += capacity;
+    region.tables.add(table);
+    return arena;
+  }
+
+  /** Returns an arena's bytes to its region; closes a region left unused but the current one. */
+  private void release(Region region, long bytes) {
+    region.live -= bytes;
+    liveBytes -= bytes;
+    if (region.live == 0 && region != current && !region.evacuating) {
+      closeRegion(region);
+    }
+  }
+
+  /**
+   * While the regions hold more than an eighth more than the tables' arenas (not counting the
+   * current region's room), moves the arenas out of the region with the most bytes unused and
+   * closes it: garbage first, so that the copying is least for what it frees. Called when a region
+   * is opened, so a close (a handshake with every thread) comes only after megabytes were cut.
+   */
+  private void reclaim() {
+    reclaiming = true;
+    try {
+      while (true) {
+        Region now = current;
+        long room = now == null ? 0 : now.memory.byteSize() - now.top;
+        if (offHeapBytes - room - liveBytes <= Math.max(liveBytes / 8, 2 * MIN_REGION)) {
+          return;
+        }
+        Region victim = null;
+        for (Region region : regions) {
+          if (region != now && (victim == null || unused(region) > unused(victim))) {
+            victim = region;
+          }
+        }
+        if (victim == null || unused(victim) * 4 < victim.memory.byteSize()) {
+          // No region is a quarter unused: moving three times what it frees is not worth it.
+          return;
+        }
+        victim.evacuating = true;
+        for (FileTable table : victim.tables) {
+          if (table.region == victim) {
+            table.relocate();
+            evacuations++;
+          }
+        }
+        closeRegion(victim);
+      }
+    } finally {
+      reclaiming = false;
+    }
+  }
+
+  private static long unused(Region region) {
+    return region.memory.byteSize() - region.live;
+  }
+
+  private void closeRegion(Region region) {
+    arenas.close(region.arena, region.memory.byteSize());
+    regions.remove(region);
+    offHeapBytes -= region.memory.byteSize();
+    region.tables = List.of();
+    regionsClosed++;
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException("the index is closed");
+    }
+  }
+
   /** How the files' records have moved: for the tests, which must see each case happen. */
-  record Churn(long overwrittenInPlace, long moved, long compactions, long rehashes) {}
+  record Churn(long overwrittenInPlace, long moved, long compactions, long rehashes, long evacuations, long regionsClosed) {}
 
   Churn churn() {
-    return new Churn(overwrittenInPlace, moved, compactions, rehashes);
+    return new Churn(overwrittenInPlace, moved, compactions, rehashes, evacuations, regionsClosed);
   }
 
   /**
@@ -301,6 +562,7 @@ public final class Index {
     int room = 3 * chars + IndexEntry.MAX_ENCODED_LENGTH;
     if (scratch.length < room) {
       scratch = new byte[Math.max(room, 2 * scratch.length)];
+      scratchSegment = MemorySegment.ofArray(scratch);
     }
     return encodeName(path, from, scratch);
   }
@@ -365,6 +627,11 @@ public final class Index {
     for (int i = offset; i < offset + length; i++) {
       h = 31 * h + bytes[i];
     }
+    return mix(h);
+  }
+
+  private static int mix(int hash) {
+    int h = hash;
     // Murmur3's finalizer: the slot is taken from the high bits, which a polynomial alone leaves
     // alike for names that differ only at their end.
     h ^= h >>> 16;
@@ -379,6 +646,18 @@ public final class Index {
     return (int) ((Integer.toUnsignedLong(hash) * capacity) >>> 32);
   }
 
+  /** {@link Varint#write} into a segment. */
+  private static int writeVarint(MemorySegment target, int offset, long value) {
+    int at = offset;
+    long rest = value;
+    while ((rest & ~0x7fL) != 0) {
+      target.set(JAVA_BYTE, at++, (byte) ((rest & 0x7f) | 0x80));
+      rest >>>= 7;
+    }
+    target.set(JAVA_BYTE, at++, (byte) rest);
+    return at;
+  }
+
   private static int header(byte[] bytes, int offset) {
     int value = 0;
     for (int at = offset, shift = 0; ; shift += 7) {
@@ -387,6 +666,67 @@ public final class Index {
       if (b >= 0) {
         return value;
       }
+    }
+  }
+
+  private static int header(MemorySegment bytes, int offset) {
+    int value = 0;
+    for (int at = offset, shift = 0; ; shift += 7) {
+      byte b = bytes.get(JAVA_BYTE, at++);
+      value |= (b & 0x7f) << shift;
+      if (b >= 0) {
+        return value;
+      }
+    }
+  }
+
+  /** The arenas of an index's open regions; run, closes them. Holds nothing that holds the index. */
+  private static final class OpenArenas implements Runnable {
+    private final Set<Arena> arenas = new HashSet<>();
+    private long bytes;
+
+    void add(Arena arena, long size) {
+      arenas.add(arena);
+      bytes += size;
+      OFF_HEAP_OF_ALL.addAndGet(size);
+    }
+
+    void close(Arena arena, long size) {
+      arenas.remove(arena);
+      bytes -= size;
+      OFF_HEAP_OF_ALL.addAndGet(-size);
+      arena.close();
+    }
+
+    @Override
+    public void run() {
+      for (Arena arena : arenas) {
+        arena.close();
+      }
+      arenas.clear();
+      OFF_HEAP_OF_ALL.addAndGet(-bytes);
+      bytes = 0;
+    }
+  }
+
+  /**
+   * Memory off the heap, in a shared arena of its own, that tables' arenas are cut from front to
+   * back. A table that replaces its arena returns the old one's bytes; see {@link #reclaim}.
+   */
+  private static final class Region {
+    private final Arena arena;
+    private final MemorySegment memory;
+    /** Where the next arena is cut. */
+    private long top;
+    /** The bytes of the arenas cut here and not returned. */
+    private long live;
+    /** The tables given an arena here: those that still have it, and some that have moved on. */
+    private List<FileTable> tables = new ArrayList<>();
+    private boolean evacuating;
+
+    Region(Arena arena, MemorySegment memory) {
+      this.arena = arena;
+      this.memory = memory;
     }
   }
 
@@ -444,9 +784,14 @@ public final class Index {
    * bytes and its slot 4, and copying each byte eight times over, amortized, costs little beside
    * the cache misses of a lookup. The table grows by half, and shrinks when a quarter full. A
    * directory's records must fit in 2 GiB, some fifty million files.
+   *
+   * <p>The arena is off the heap, cut from a {@link Region}; the table returns it when it replaces
+   * it (grown or compacted) or empties, and moves to another when its region is mostly unused.
    */
   private final class FileTable {
-    private byte[] arena = NO_BYTES;
+    private MemorySegment arena = NO_BYTES;
+    /** The region {@link #arena} was cut from; null while the table has none. */
+    private @Nullable Region region;
     /** The end of the last record or gap. */
     private int end;
     /** The bytes of the records, not counting gaps. */
@@ -455,9 +800,9 @@ public final class Index {
     private int count;
     private int tombstones;
 
-    @Nullable IndexEntry get(byte[] key, int length, int hash) {
+    @Nullable IndexEntry get(MemorySegment key, int length, int hash) {
       int slot = find(key, length, hash);
-      return slot < 0 ? null : IndexEntry.decode(arena, entryOffset(slots[slot] - 1));
+      return slot < 0 ? null : entryAt(entryOffset(slots[slot] - 1));
     }
 
     /**
@@ -466,7 +811,7 @@ public final class Index {
      *
      * @return whether the name is new
      */
-    boolean put(byte[] key, int nameLength, int entryLength, int hash) {
+    boolean put(MemorySegment key, int nameLength, int entryLength, int hash) {
       if ((count + tombstones + 1) * 4L > slots.length * 3L) {
         rebuild(2 * (count + 1), false, 0);
       }
@@ -474,10 +819,10 @@ public final class Index {
       if (slot >= 0) {
         int record = slots[slot] - 1;
         int entry = entryOffset(record);
-        int old = IndexEntry.encodedLength(arena, entry);
+        int old = entryLength(entry);
         if (entryLength <= old) {
-          System.arraycopy(key, nameLength, arena, entry, entryLength);
-          arena[record] = (byte) (arena[record] | MARK);
+          MemorySegment.copy(key, nameLength, arena, entry, entryLength);
+          arena.set(JAVA_BYTE, record, (byte) (arena.get(JAVA_BYTE, record) | MARK));
           if (entryLength < old) {
             gap(entry + entryLength, old - entryLength);
           }
@@ -501,7 +846,7 @@ public final class Index {
     }
 
     /** Removes the name {@code key[0, length)}; whether it was there. */
-    boolean remove(byte[] key, int length, int hash) {
+    boolean remove(MemorySegment key, int length, int hash) {
       int slot = find(key, length, hash);
       if (slot < 0) {
         return false;
@@ -521,23 +866,24 @@ public final class Index {
       return true;
     }
 
-    boolean setMark(byte[] key, int length, int hash, boolean marked) {
+    boolean setMark(MemorySegment key, int length, int hash, boolean marked) {
       int slot = find(key, length, hash);
       if (slot < 0) {
         return false;
       }
       int record = slots[slot] - 1;
-      arena[record] = (byte) (marked ? arena[record] | MARK : arena[record] & ~MARK);
+      byte header = arena.get(JAVA_BYTE, record);
+      arena.set(JAVA_BYTE, record, (byte) (marked ? header | MARK : header & ~MARK));
       return true;
     }
 
     void clearMarks() {
       for (int at = 0; at < end; ) {
-        int header = header(arena, at);
+        int header = copyRecord(at);
         if ((header & GAP) == 0) {
-          arena[at] = (byte) (arena[at] & ~MARK);
+          arena.set(JAVA_BYTE, at, (byte) (window[0] & ~MARK));
         }
-        at += length(at, header);
+        at += windowLength(header);
       }
     }
 
@@ -545,11 +891,11 @@ public final class Index {
       String[] names = new String[count];
       int i = 0;
       for (int at = 0; at < end; ) {
-        int header = header(arena, at);
+        int header = copyRecord(at);
         if ((header & GAP) == 0) {
-          names[i++] = decodeName(arena, at + Varint.length(header), header >>> 2);
+          names[i++] = decodeName(window, Varint.length(header), header >>> 2);
         }
-        at += length(at, header);
+        at += windowLength(header);
       }
       return Set.of(names);
     }
@@ -557,12 +903,14 @@ public final class Index {
     void forEach(String base, boolean unmarkedOnly, BiConsumer<String, IndexEntry> action) {
       int expected = modifications;
       for (int at = 0; at < end; ) {
-        int header = header(arena, at);
-        int next = at + length(at, header);
+        int header = copyRecord(at);
+        int next = at + windowLength(header);
         if ((header & GAP) == 0 && !(unmarkedOnly && (header & MARK) != 0)) {
-          int name = at + Varint.length(header);
+          int name = Varint.length(header);
           int nameLength = header >>> 2;
-          action.accept(base + decodeName(arena, name, nameLength), IndexEntry.decode(arena, name + nameLength));
+          // Both read before the action, which may walk another table through the window.
+          String path = base + decodeName(window, name, nameLength);
+          action.accept(path, IndexEntry.decode(window, name + nameLength));
           if (modifications != expected) {
             throw new ConcurrentModificationException("the index changed during a visit of its files");
           }
@@ -571,8 +919,18 @@ public final class Index {
       }
     }
 
+    /** Returns the arena; the table is empty then. */
+    void free() {
+      end = 0;
+      replaceArena(null, NO_BYTES);
+      live = 0;
+      slots = NO_SLOTS;
+      count = 0;
+      tombstones = 0;
+    }
+
     /** The slot holding the name {@code key[0, length)}, or -1. */
-    private int find(byte[] key, int length, int hash) {
+    private int find(MemorySegment key, int length, int hash) {
       int[] table = slots;
       int capacity = table.length;
       if (capacity == 0) {
@@ -588,7 +946,7 @@ public final class Index {
           int header = header(arena, record);
           if (header >>> 2 == length) {
             int name = record + Varint.length(header);
-            if (Arrays.equals(arena, name, name + length, key, 0, length)) {
+            if (MemorySegment.mismatch(arena, name, name + length, key, 0, length) < 0) {
               return slot;
             }
           }
@@ -621,48 +979,105 @@ public final class Index {
      * more.
      */
     private void rebuild(int capacity, boolean compact, long need) {
-      byte[] source = arena;
-      byte[] target = compact ? new byte[capacity(need + (need >> 3), need)] : source;
+      long size = compact ? capacity(need + (need >> 3), need) : 0;
+      // First: making room may move this table's arena.
+      Region targetRegion = compact ? regionFor(size) : null;
+      MemorySegment target = targetRegion != null ? cut(targetRegion, size, this) : null;
+      MemorySegment source = arena;
       slots = new int[capacity];
       tombstones = 0;
       int to = 0;
       for (int at = 0; at < end; ) {
-        int header = header(source, at);
-        int length = length(at, header);
+        int header = copyRecord(at);
+        int length = windowLength(header);
         if ((header & GAP) == 0) {
           int record = compact ? to : at;
-          if (compact) {
-            System.arraycopy(source, at, target, to, length);
+          if (target != null) {
+            MemorySegment.copy(source, at, target, to, length);
             to += length;
           }
-          insert(record, hash(source, at + Varint.length(header), header >>> 2));
+          insert(record, hash(window, Varint.length(header), header >>> 2));
         }
         at += length;
       }
-      if (compact) {
-        arena = target;
+      if (target != null) {
+        // First: returning the old arena may move this table's.
         end = to;
+        replaceArena(targetRegion, target);
         compactions++;
       } else {
         rehashes++;
       }
     }
 
+    /** Returns the arena to its region and takes {@code next}, cut from {@code nextRegion}. */
+    private void replaceArena(@Nullable Region nextRegion, MemorySegment next) {
+      Region old = region;
+      long bytes = arena.byteSize();
+      region = nextRegion;
+      arena = next;
+      if (old != null) {
+        release(old, bytes);
+      }
+    }
+
+    /**
+     * Grows the arena to {@code size} bytes where it is, if it was the last cut from the current
+     * region and the region has room: as it is while a scan or a snapshot fills one directory
+     * after another.
+     */
+    private boolean growInPlace(long size) {
+      Region at = region;
+      if (at == null || at != current) {
+        return false;
+      }
+      long offset = arena.address() - at.memory.address();
+      long extra = size - arena.byteSize();
+      if (offset + arena.byteSize() != at.top || at.memory.byteSize() - at.top < extra) {
+        return false;
+      }
+      at.top += extra;
+      at.live += extra;
+      liveBytes += extra;
+      arena = at.memory.asSlice(offset, size);
+      return true;
+    }
+
+    /** Copies the records to an arena of the same size in the current region. */
+    void relocate() {
+      Region from = region;
+      long size = arena.byteSize();
+      Region target = regionFor(size);
+      if (region != from) {
+        return; // moved already, out of a region emptied to make room
+      }
+      MemorySegment next = cut(target, size, this);
+      MemorySegment.copy(arena, 0, next, 0, end);
+      replaceArena(target, next);
+    }
+
     /** Appends a marked record; returns its offset. */
-    private int append(byte[] key, int nameLength, int entryLength) {
+    private int append(MemorySegment key, int nameLength, int entryLength) {
       int header = (nameLength << 2) | MARK;
       int length = Varint.length(header) + nameLength + entryLength;
-      if ((long) end + length > arena.length) {
+      if ((long) end + length > arena.byteSize()) {
         if (end - live > live >> 3) {
           rebuild(slots.length, true, (long) live + length);
         } else {
-          long grown = Math.max((long) end + length, arena.length + (arena.length >> 3) + 16L);
-          arena = Arrays.copyOf(arena, capacity(grown, (long) end + length));
+          long grown = Math.max((long) end + length, arena.byteSize() + (arena.byteSize() >> 3) + 16L);
+          long size = capacity(grown, (long) end + length);
+          if (!growInPlace(size)) {
+            // Before the copy: making room may move this table's arena.
+            Region target = regionFor(size);
+            MemorySegment next = cut(target, size, this);
+            MemorySegment.copy(arena, 0, next, 0, end);
+            replaceArena(target, next);
+          }
         }
       }
       int record = end;
-      int at = Varint.write(arena, record, header);
-      System.arraycopy(key, 0, arena, at, nameLength + entryLength);
+      int at = writeVarint(arena, record, header);
+      MemorySegment.copy(key, 0, arena, at, nameLength + entryLength);
       end = at + nameLength + entryLength;
       live += length;
       return record;
@@ -670,7 +1085,7 @@ public final class Index {
 
     /** Turns {@code length} bytes at {@code offset}, a record or an entry's tail, into a gap. */
     private void gap(int offset, int length) {
-      Varint.write(arena, offset, ((long) length << 1) | GAP);
+      writeVarint(arena, offset, ((long) length << 1) | GAP);
       live -= length;
     }
 
@@ -693,7 +1108,7 @@ public final class Index {
         return header >>> 1;
       }
       int entry = at + Varint.length(header) + (header >>> 2);
-      return entry - at + IndexEntry.encodedLength(arena, entry);
+      return entry - at + entryLength(entry);
     }
 
     private int entryOffset(int record) {
@@ -703,6 +1118,54 @@ public final class Index {
 
     private int recordLength(int record) {
       return length(record, header(arena, record));
+    }
+
+    /**
+     * Copies the record or gap at {@code at} to {@link #window}, a record whole: a walk makes one
+     * bulk copy a record, where reads in place would each check bounds and liveness.
+     *
+     * @return its header
+     */
+    private int copyRecord(int at) {
+      byte[] bytes = window;
+      int copied = Math.min(bytes.length, end - at);
+      MemorySegment.copy(arena, JAVA_BYTE, at, bytes, 0, copied);
+      int header = header(bytes, 0);
+      if ((header & GAP) == 0) {
+        int whole = Varint.length(header) + (header >>> 2) + IndexEntry.MAX_ENCODED_LENGTH;
+        if (whole > copied && end - at > copied) {
+          if (bytes.length < whole) {
+            bytes = new byte[Math.max(whole, 2 * bytes.length)];
+            window = bytes;
+          }
+          MemorySegment.copy(arena, JAVA_BYTE, at, bytes, 0, Math.min(whole, end - at));
+        }
+      }
+      return header;
+    }
+
+    /** The length of the record or gap in {@link #window}, whose header is {@code header}. */
+    private int windowLength(int header) {
+      if ((header & GAP) != 0) {
+        return header >>> 1;
+      }
+      int entry = Varint.length(header) + (header >>> 2);
+      return entry + IndexEntry.encodedLength(window, entry);
+    }
+
+    private IndexEntry entryAt(int offset) {
+      return IndexEntry.decode(copyEntry(offset), 0);
+    }
+
+    private int entryLength(int offset) {
+      return IndexEntry.encodedLength(copyEntry(offset), 0);
+    }
+
+    /** The bytes at {@code offset}, as many as an entry may take, in {@link #entryScratch}. */
+    private byte[] copyEntry(int offset) {
+      int length = (int) Math.min(IndexEntry.MAX_ENCODED_LENGTH, arena.byteSize() - offset);
+      MemorySegment.copy(arena, JAVA_BYTE, offset, entryScratch, 0, length);
+      return entryScratch;
     }
   }
 }

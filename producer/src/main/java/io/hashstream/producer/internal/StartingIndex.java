@@ -92,6 +92,13 @@ public final class StartingIndex {
                   caught.changed());
             }
           }
+          // The saved indexes not started from (other roots', or all if unusable) free their
+          // memory now, not once the collector finds them: a whole table's read may follow.
+          for (Map.Entry<String, Index> saved : found.indexes().entrySet()) {
+            if (indexes == null || indexes.get(saved.getKey()) != saved.getValue()) {
+              saved.getValue().close();
+            }
+          }
         }
       }
       if (indexes == null) {

@@ -175,6 +175,8 @@ public final class Tracker implements ChangeSink {
       }
     }
     journal.close(indexes);
+    // Saved: their memory off the heap goes back now rather than once the collector finds them.
+    indexes.values().forEach(Index::close);
   }
 
   // ---- the mailbox: called from other threads ---------------------------------------------------

@@ -250,9 +250,10 @@ class IndexTest {
   }
 
   /**
-   * The index's heap cost per file, measured: a million files in 2,000 directories (names of about
-   * 20 characters), heap used after GC with and without the index, and the index's own estimate.
-   * Printed, and bounded. {@code -Dindex.files=10000000} measures ten million.
+   * The index's cost per file: a million files in 2,000 directories (names of about 20
+   * characters); on the heap measured (used after GC with and without the index), off it as the
+   * index counts its regions, and both by its own estimate. Printed, and bounded. {@code
+   * -Dindex.files=10000000} measures ten million.
    */
   @Test
   void heapCostPerFile() {
@@ -266,14 +267,89 @@ class IndexTest {
     }
     long after = usedAfterGc(memory);
     double perFile = (double) (after - before) / files;
+    double offHeapPerFile = (double) index.offHeapBytes() / files;
     double residentPerFile = (double) index.residentBytes() / files;
     String report = String.format(
-        "index heap cost: %.1f bytes per file measured, %.1f by residentBytes (%d files, names ~20 chars)",
-        perFile, residentPerFile, files);
+        "index cost: heap %.1f bytes per file measured (%.1f by residentBytes), off-heap %.1f, both %.1f by residentBytes"
+            + " (%d files, names ~20 chars)",
+        perFile, residentPerFile - offHeapPerFile, offHeapPerFile, residentPerFile, files);
     System.out.println(report);
     assertThat(index.size()).isEqualTo(files);
-    assertThat(perFile).as(report).isBetween(20.0, 60.0);
+    assertThat(perFile).as(report).isBetween(1.0, 15.0);
+    assertThat(residentPerFile - offHeapPerFile).as(report).isBetween(perFile * 0.5, perFile * 1.5);
+    assertThat(offHeapPerFile).as(report).isBetween(20.0, 55.0);
     assertThat(residentPerFile).as(report).isBetween(20.0, 60.0);
+    index.close();
+  }
+
+  /**
+   * Off-heap memory comes back: a directory that empties returns its arena, a region none uses is
+   * closed, regions mostly unused have their arenas moved out and are closed, and {@link
+   * Index#close} closes the rest; the index is unusable then.
+   */
+  @Test
+  void offHeapMemoryIsReturned() {
+    Index index = new Index();
+    IndexEntry entry = IndexEntry.published(STATE);
+    int each = 100_000;
+    for (int i = 0; i < each; i++) {
+      index.put("big/file-name-" + i + ".txt", entry);
+      index.put("small-" + (i % 2000) + "/file-name-" + i + ".txt", entry);
+    }
+    long full = index.offHeapBytes();
+    assertThat(full).isGreaterThan(2L * each * 20);
+    assertThat(full).isLessThan(2L * each * 50);
+    assertThat(Index.offHeapBytesOfAll()).isGreaterThanOrEqualTo(full);
+    for (int i = 0; i < each; i++) {
+      index.remove("small-" + (i % 2000) + "/file-name-" + i + ".txt");
+    }
+    assertThat(index.offHeapBytes()).isLessThan(full * 2 / 3);
+    for (int i = 0; i < each; i++) {
+      index.remove("big/file-name-" + i + ".txt");
+    }
+    assertThat(index.size()).isZero();
+    assertThat(index.offHeapBytes()).as("at most the current region").isLessThanOrEqualTo(4L << 20);
+    Index.Churn churn = index.churn();
+    assertThat(churn.evacuations()).isPositive();
+    assertThat(churn.regionsClosed()).isPositive();
+    index.put("again/file", entry);
+    assertThat(index.get("again/file")).isEqualTo(entry);
+    long all = Index.offHeapBytesOfAll();
+    long own = index.offHeapBytes();
+    index.close();
+    index.close();
+    assertThat(index.offHeapBytes()).isZero();
+    assertThat(Index.offHeapBytesOfAll()).as("others may be freed meanwhile").isLessThanOrEqualTo(all - own);
+    assertThat(index.size()).isZero();
+    assertThatThrownBy(() -> index.get("again/file")).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> index.put("again/file", entry)).isInstanceOf(IllegalStateException.class);
+  }
+
+  /**
+   * An index dropped unclosed is no leak: its regions are closed once it is unreachable. Other
+   * tests' indexes may be freed meanwhile too, so what counts is that the total falls by at least
+   * this one's bytes.
+   */
+  @Test
+  void anUnclosedIndexIsFreedOnceUnreachable() throws InterruptedException {
+    long[] withAndOwn = fillAndDrop();
+    long freed = withAndOwn[0] - withAndOwn[1];
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (Index.offHeapBytesOfAll() > freed && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(Index.offHeapBytesOfAll()).isLessThanOrEqualTo(freed);
+  }
+
+  /** The bytes off the heap of all indexes with one more, and of that one, which it drops. */
+  private static long[] fillAndDrop() {
+    Index index = new Index();
+    for (int i = 0; i < 100_000; i++) {
+      index.put("d" + (i % 100) + "/file-name-" + i + ".txt", IndexEntry.published(STATE));
+    }
+    assertThat(index.offHeapBytes()).isPositive();
+    return new long[] {Index.offHeapBytesOfAll(), index.offHeapBytes()};
   }
 
   private static long usedAfterGc(MemoryMXBean memory) {

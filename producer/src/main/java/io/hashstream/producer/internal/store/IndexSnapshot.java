@@ -102,6 +102,8 @@ final class IndexSnapshot {
    */
   static Contents read(Path file) throws IOException {
     CRC32C crc = new CRC32C();
+    // Those read when the rest cannot be are closed: their memory off the heap goes back now.
+    Map<String, Index> indexes = new HashMap<>();
     try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER)) {
       DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
       if (in.readInt() != MAGIC) {
@@ -114,13 +116,16 @@ final class IndexSnapshot {
       long generation = in.readLong();
       TablePosition position = StoreFormat.readPosition(in);
       int roots = StoreFormat.readLength(in);
-      Map<String, Index> indexes = new HashMap<>();
       byte[] path = new byte[256];
       byte[] entryBytes = new byte[IndexEntry.MAX_ENCODED_LENGTH];
       for (int r = 0; r < roots; r++) {
         String root = StoreFormat.readString(in);
         long files = StoreFormat.readVarint(in);
         Index index = new Index();
+        Index replaced = indexes.put(root, index);
+        if (replaced != null) {
+          replaced.close();
+        }
         int length = 0;
         for (long f = 0; f < files; f++) {
           int shared = StoreFormat.readLength(in);
@@ -141,7 +146,6 @@ final class IndexSnapshot {
           IndexEntry entry = decode(entryBytes, entryLength);
           index.put(new String(path, 0, length, StandardCharsets.UTF_8), entry);
         }
-        indexes.put(root, index);
       }
       int expected = (int) crc.getValue();
       byte[] trailer = raw.readNBytes(4);
@@ -156,7 +160,11 @@ final class IndexSnapshot {
       }
       return new Contents(generation, position, indexes);
     } catch (EOFException e) {
+      indexes.values().forEach(Index::close);
       throw new IOException("the snapshot is truncated", e);
+    } catch (IOException | RuntimeException e) {
+      indexes.values().forEach(Index::close);
+      throw e;
     }
   }
 

@@ -166,6 +166,7 @@ public final class IndexStore implements IndexJournal {
                 }
               });
     } catch (IOException e) {
+      indexes.values().forEach(Index::close);
       return new Loaded.Missing("the index log in " + directory + " cannot be read (" + e.getMessage() + ")");
     }
     long records = 0;
