@@ -285,7 +285,8 @@ class IndexTest {
   /**
    * Off-heap memory comes back: a directory that empties returns its arena, a region none uses is
    * closed, regions mostly unused have their arenas moved out and are closed, and {@link
-   * Index#close} closes the rest; the index is unusable then.
+   * Index#close} closes the rest; the index is unusable then. Each file's entry is its own, so a
+   * moved arena that lost or mixed up records would show.
    */
   @Test
   void offHeapMemoryIsReturned() {
@@ -293,9 +294,20 @@ class IndexTest {
     IndexEntry entry = IndexEntry.published(STATE);
     int each = 100_000;
     for (int i = 0; i < each; i++) {
-      index.put("big/file-name-" + i + ".txt", entry);
-      index.put("small-" + (i % 2000) + "/file-name-" + i + ".txt", entry);
+      index.put("big/file-name-" + i + ".txt", entryOfSize(i));
+      index.put("small-" + (i % 2000) + "/file-name-" + i + ".txt", entryOfSize(i));
     }
+    assertThat(index.churn().evacuations()).as("arenas moved while filling").isPositive();
+    for (int i = 0; i < each; i++) {
+      assertThat(index.get("big/file-name-" + i + ".txt")).isEqualTo(entryOfSize(i));
+      assertThat(index.get("small-" + (i % 2000) + "/file-name-" + i + ".txt")).isEqualTo(entryOfSize(i));
+    }
+    int[] visited = {0};
+    index.forEachUnder("", (path, found) -> {
+      assertThat(found).isEqualTo(entryOfSize(Integer.parseInt(path.substring(path.lastIndexOf('-') + 1, path.length() - 4))));
+      visited[0]++;
+    });
+    assertThat(visited[0]).isEqualTo(2 * each);
     long full = index.offHeapBytes();
     assertThat(full).isGreaterThan(2L * each * 20);
     assertThat(full).isLessThan(2L * each * 50);
@@ -304,6 +316,7 @@ class IndexTest {
       index.remove("small-" + (i % 2000) + "/file-name-" + i + ".txt");
     }
     assertThat(index.offHeapBytes()).isLessThan(full * 2 / 3);
+    assertThat(index.fileNames("big")).hasSize(each);
     for (int i = 0; i < each; i++) {
       index.remove("big/file-name-" + i + ".txt");
     }
@@ -343,6 +356,10 @@ class IndexTest {
   }
 
   /** The bytes off the heap of all indexes with one more, and of that one, which it drops. */
+  private static IndexEntry entryOfSize(long size) {
+    return IndexEntry.published(new FileState(FileType.REGULAR, size, 1_700_000_000_000_000_000L, null, new FileState.Identity(1, 2)));
+  }
+
   private static long[] fillAndDrop() {
     Index index = new Index();
     for (int i = 0; i < 100_000; i++) {
