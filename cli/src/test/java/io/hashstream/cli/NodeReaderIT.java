@@ -100,7 +100,7 @@ class NodeReaderIT {
       // Follow mode: after the end, each change is a line.
       Process follower = node(cluster, topics[1], "follow");
       try {
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(work.resolve("follow.err")).contains("following"));
+        await().atMost(DEADLINE).until(() -> Files.readString(work.resolve("follow.err")).contains("following"));
         Files.writeString(tree.resolve("late.txt"), "late");
         Files.delete(tree.resolve("a.txt"));
         String late = HexFormat.of().formatHex(Tables.sha256(tree.resolve("late.txt")));
