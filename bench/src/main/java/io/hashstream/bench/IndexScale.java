@@ -1,5 +1,6 @@
 package io.hashstream.bench;
 
+import io.hashstream.bench.e2e.IndexHeap;
 import io.hashstream.producer.IndexStart;
 import io.hashstream.producer.KafkaSettings;
 import io.hashstream.producer.ProducerSettings;
@@ -80,7 +81,7 @@ public final class IndexScale {
     long size = buildMeasureAndSave(files, work);
     // The built index is gone: the read-back has the memory to itself, as at a restart.
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long before = usedAfterGc(memory);
+    long before = IndexHeap.usedAfterGc(memory);
     IndexStore again = IndexStore.open(work);
     long loadStart = System.nanoTime();
     IndexStore.Loaded loaded = again.load();
@@ -88,7 +89,7 @@ public final class IndexScale {
     again.release();
     Index read = loaded instanceof IndexStore.Loaded.Found found ? found.indexes().get("mine") : null;
     long count = read == null ? -1 : read.size();
-    long heap = usedAfterGc(memory) - before;
+    long heap = IndexHeap.usedAfterGc(memory) - before;
     System.out.printf(Locale.ROOT, "snapshot: %d bytes (%.1f a file), read back (%d files) in %d ms: heap after GC %.1f bytes a file, off-heap %.1f, resident (own count, both) %.1f; %s%n",
         size, (double) size / files, count, TimeUnit.NANOSECONDS.toMillis(load), (double) heap / files,
         read == null ? 0.0 : (double) read.offHeapBytes() / files, read == null ? 0.0 : (double) read.residentBytes() / files, rss());
@@ -104,7 +105,7 @@ public final class IndexScale {
    */
   private static long buildMeasureAndSave(long files, Path work) throws IOException {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    long before = usedAfterGc(memory);
+    long before = IndexHeap.usedAfterGc(memory);
     try (Index index = new Index()) {
       return buildMeasureAndSave(index, files, work, memory, before);
     }
@@ -151,7 +152,7 @@ public final class IndexScale {
     }
     java.util.Arrays.fill(paths, null);
     java.util.Arrays.fill(entries, null);
-    long heap = usedAfterGc(memory) - before;
+    long heap = IndexHeap.usedAfterGc(memory) - before;
     System.out.printf(Locale.ROOT, "files %d: heap after GC %.1f bytes a file, off-heap %.1f, resident (own count, both) %.1f; %s, VmRSS at most %d MiB while building; max heap %d MiB%n",
         files, (double) heap / files, (double) index.offHeapBytes() / files, (double) index.residentBytes() / files, rss(), maxRss >> 10,
         Runtime.getRuntime().maxMemory() >> 20);
@@ -271,12 +272,4 @@ public final class IndexScale {
     }
   }
 
-  private static long usedAfterGc(MemoryMXBean memory) {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-    }
-    return used;
-  }
 }

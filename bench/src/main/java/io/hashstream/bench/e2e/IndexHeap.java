@@ -18,7 +18,7 @@ import java.util.Locale;
  *
  * <p>{@code index-heap FILES}
  */
-final class IndexHeap {
+public final class IndexHeap {
   private IndexHeap() {}
 
   static void run(String[] args) {
@@ -56,7 +56,8 @@ final class IndexHeap {
     return index;
   }
 
-  private static long usedAfterGc(MemoryMXBean memory) {
+  /** The heap in use after full collections (the least of five): what live objects hold. */
+  public static long usedAfterGc(MemoryMXBean memory) {
     long used = Long.MAX_VALUE;
     for (int i = 0; i < 5; i++) {
       System.gc();
