@@ -6,6 +6,7 @@ import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Watches roots and scans them. Each implementation owns its operating-system handles on a thread
@@ -14,11 +15,11 @@ import java.util.List;
  * ChangeSink#directoryListed}): the initial scan, the rescan after an overflow or a new directory,
  * or the periodic reconciliation, which catches what the operating system never reported.
  */
-public sealed interface ChangeSource extends AutoCloseable permits WatchServiceSource {
+public sealed interface ChangeSource extends AutoCloseable permits WatchServiceSource, InotifySource {
 
   /**
-   * The only kind so far: the JDK's portable {@code WatchService}. The source's thread reports its
-   * death to {@code failures}.
+   * The JDK's portable {@code WatchService}, the fallback where inotify cannot be used. The
+   * source's thread reports its death to {@code failures}.
    */
   static ChangeSource watchService(
       List<RootSpec> roots,
@@ -28,6 +29,27 @@ public sealed interface ChangeSource extends AutoCloseable permits WatchServiceS
       ProducerMetrics metrics,
       Failures failures) {
     return new WatchServiceSource(roots, sink, reconciliation, guard, metrics, failures);
+  }
+
+  /**
+   * Linux inotify through the FFM API ({@link #inotifyUnavailable} says whether this JVM can).
+   * Directories that cannot be watched (the watch limit) are listed again every {@code
+   * unwatchedPoll}. The source's threads report their death to {@code failures}.
+   */
+  static ChangeSource inotify(
+      List<RootSpec> roots,
+      ChangeSink sink,
+      Reconciliation reconciliation,
+      Duration unwatchedPoll,
+      RootGuard guard,
+      ProducerMetrics metrics,
+      Failures failures) {
+    return new InotifySource(roots, sink, reconciliation, unwatchedPoll, guard, metrics, failures);
+  }
+
+  /** Why this JVM cannot watch through inotify; empty if it can. */
+  static Optional<String> inotifyUnavailable() {
+    return InotifySource.unavailable();
   }
 
   /**

@@ -6,16 +6,14 @@ import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import io.hashstream.producer.internal.Failures;
-import io.hashstream.producer.internal.FileState;
 import io.hashstream.producer.internal.ProducerMetrics;
 import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
-import io.hashstream.producer.internal.Stat;
+import io.hashstream.producer.internal.source.WatchTree.Node;
 import io.hashstream.schemas.FileNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -24,12 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,7 +59,6 @@ final class WatchServiceSource implements ChangeSource {
   private static final long SCAN_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final long IDLE_POLL_MILLIS = 100;
   private static final int MAX_KEYS_PER_TURN = 512;
-  private static final int MAX_REPORTED_DIRECTORIES = 1000;
   /** How often every root's identity is checked: a lazy unmount sends no event at all. */
   private static final long ROOT_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -76,6 +68,7 @@ final class WatchServiceSource implements ChangeSource {
   private final RootGuard guard;
   private final ProducerMetrics metrics;
   private final Failures failures;
+  private final UnpublishableNames unpublishable;
   private final AtomicBoolean reconcileRequested = new AtomicBoolean();
   private final AtomicBoolean initialScanDone = new AtomicBoolean();
   private volatile boolean stopping;
@@ -83,12 +76,8 @@ final class WatchServiceSource implements ChangeSource {
   private @Nullable WatchService watchService;
 
   // Owned by the watcher thread.
-  private final Map<WatchKey, Watched> byKey = new HashMap<>();
-  private final Map<String, Watched> tops = new HashMap<>();
-  private final ArrayDeque<ScanTask> work = new ArrayDeque<>();
-  private final Set<String> queuedDeep = new HashSet<>();
-  private final Set<String> queuedShallow = new HashSet<>();
-  private final Set<String> reportedNames = new HashSet<>();
+  private final WatchTree<WatchKey> tree;
+  private final ScanQueue work = new ScanQueue();
   private long nextReconcileNanos;
   private long nextRootCheckNanos;
   private long burstStartNanos;
@@ -109,6 +98,8 @@ final class WatchServiceSource implements ChangeSource {
     this.guard = guard;
     this.metrics = metrics;
     this.failures = failures;
+    this.unpublishable = new UnpublishableNames(metrics);
+    this.tree = new WatchTree<>(WatchKey::cancel, metrics::watchedDirectories);
   }
 
   @Override
@@ -186,7 +177,7 @@ final class WatchServiceSource implements ChangeSource {
     nextReconcileNanos = scanStartNanos + reconciliation.interval().toNanos();
     nextRootCheckNanos = scanStartNanos + ROOT_CHECK_NANOS;
     for (RootSpec root : roots) {
-      enqueue(new ScanTask(root, "", true));
+      work.add(new ScanQueue.Task(root, "", true));
     }
     LOG.debug("watching {} root(s); initial scan started", roots.size());
     while (!stopping) {
@@ -206,7 +197,7 @@ final class WatchServiceSource implements ChangeSource {
       }
       long sliceEnd = System.nanoTime() + SCAN_SLICE_NANOS;
       while (scanning && !work.isEmpty() && !stopping && System.nanoTime() - sliceEnd < 0 && !sink.saturated()) {
-        scan(take());
+        scan(work.take());
       }
       if (work.isEmpty() && !initialScanDone.get()) {
         initialScanDone.set(true);
@@ -216,7 +207,7 @@ final class WatchServiceSource implements ChangeSource {
             "initial scan done in {} ms: {} files, {} directories watched",
             millis,
             metrics.scannedFiles(),
-            byKey.size());
+            tree.size());
       }
     }
   }
@@ -246,7 +237,7 @@ final class WatchServiceSource implements ChangeSource {
     burstReconcileNanos = 0;
     burstStartNanos = 0;
     for (RootSpec root : roots) {
-      enqueue(new ScanTask(root, "", true));
+      work.add(new ScanQueue.Task(root, "", true));
     }
   }
 
@@ -266,15 +257,15 @@ final class WatchServiceSource implements ChangeSource {
   private boolean checkRoot(RootSpec root) {
     return switch (guard.check(root)) {
       case HELD -> {
-        Watched top = tops.get(root.name());
+        Node<WatchKey> top = tree.top(root.name());
         if (top != null) {
           // What is watched is the tree that went away (a lazy unmount keeps it alive).
-          retire(top);
+          tree.retire(top);
         }
         yield true;
       }
       case RESUMED -> {
-        enqueue(new ScanTask(root, "", true));
+        work.add(new ScanQueue.Task(root, "", true));
         yield false;
       }
       case HEALTHY -> false;
@@ -297,7 +288,7 @@ final class WatchServiceSource implements ChangeSource {
   // ---- events ---------------------------------------------------------------------------------
 
   private void handle(WatchKey key) {
-    Watched directory = byKey.get(key);
+    Node<WatchKey> directory = tree.node(key);
     try {
       List<WatchEvent<?>> events = key.pollEvents();
       if (directory == null) {
@@ -312,42 +303,42 @@ final class WatchServiceSource implements ChangeSource {
     } catch (RuntimeException e) {
       LOG.warn("events of a watched directory could not be handled; rescanning it", e);
       if (directory != null) {
-        enqueue(new ScanTask(directory.root, directory.relative, false));
+        work.add(new ScanQueue.Task(directory.root, directory.relative, false));
       }
     } finally {
       if (directory == null) {
         key.cancel();
-      } else if (!key.reset() && byKey.get(key) == directory) {
+      } else if (!key.reset() && tree.node(key) == directory) {
         gone(directory);
       }
     }
   }
 
-  private void handle(Watched directory, WatchEvent<?> event) {
+  private void handle(Node<WatchKey> directory, WatchEvent<?> event) {
     WatchEvent.Kind<?> kind = event.kind();
     if (kind.equals(OVERFLOW)) {
       metrics.overflow();
       metrics.rescanAfterOverflow();
       noteBurst();
-      LOG.debug("overflow in {}: rescanning it", directory.path);
-      enqueue(new ScanTask(directory.root, directory.relative, false));
+      LOG.debug("overflow in {}: rescanning it", directory.root.resolve(directory.relative));
+      work.add(new ScanQueue.Task(directory.root, directory.relative, false));
       return;
     }
     if (!(event.context() instanceof Path name)) {
       return;
     }
     if (!FileNames.isRepresentable(name)) {
-      unpublishable(directory.root, directory.relative);
+      unpublishable.found(directory.root, directory.relative, 1);
       return;
     }
     RootSpec root = directory.root;
     String relative = RootSpec.child(directory.relative, name.toString());
     if (kind.equals(ENTRY_CREATE)) {
-      Path path = directory.path.resolve(name);
+      Path path = directory.root.resolve(directory.relative).resolve(name);
       if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
         if (root.filter().acceptsDirectory(relative)) {
           metrics.scanOfNewDirectory();
-          enqueue(new ScanTask(root, relative, false));
+          work.add(new ScanQueue.Task(root, relative, false));
         }
         // A file that was at this path is gone.
         sink.pathChanged(root.name(), relative);
@@ -355,9 +346,9 @@ final class WatchServiceSource implements ChangeSource {
         sink.pathChanged(root.name(), relative);
       }
     } else if (kind.equals(ENTRY_DELETE)) {
-      Watched child = directory.children.get(name.toString());
+      Node<WatchKey> child = directory.children.get(name.toString());
       if (child != null) {
-        retire(child);
+        tree.retire(child);
       }
       sink.pathChanged(root.name(), relative);
     } else if (kind.equals(ENTRY_MODIFY)) {
@@ -368,23 +359,23 @@ final class WatchServiceSource implements ChangeSource {
   }
 
   /** A watched directory's key is no longer valid: the directory is gone or unmounted. */
-  private void gone(Watched directory) {
-    retire(directory);
+  private void gone(Node<WatchKey> directory) {
+    tree.retire(directory);
     if (checkRoot(directory.root)) {
       // Its root is not the tree any more (unmounted): its files are not gone, they are away.
       return;
     }
-    if (Files.isDirectory(directory.path, LinkOption.NOFOLLOW_LINKS)
+    if (Files.isDirectory(directory.root.resolve(directory.relative), LinkOption.NOFOLLOW_LINKS)
         && directory.root.filter().acceptsDirectory(directory.relative)) {
       // Replaced by another directory of the same name: watch and scan the new one.
-      enqueue(new ScanTask(directory.root, directory.relative, false));
+      work.add(new ScanQueue.Task(directory.root, directory.relative, false));
     }
     if (directory.relative.isEmpty()) {
       LOG.error(
           "the directory of root '{}' ({}) is gone: nothing is published for it until it is back"
               + " (checked at every reconciliation)",
           directory.root.name(),
-          directory.path);
+          directory.root.directory());
     } else {
       sink.pathChanged(directory.root.name(), directory.relative);
     }
@@ -396,26 +387,16 @@ final class WatchServiceSource implements ChangeSource {
    * Watches {@code relative} (if it is not watched yet) and returns its node; null if the
    * directory is gone or cannot be watched.
    */
-  private @Nullable Watched watch(RootSpec root, String relative) {
-    Watched parent = null;
-    String name = "";
-    if (!relative.isEmpty()) {
-      int slash = relative.lastIndexOf('/');
-      parent = slash < 0 ? tops.get(root.name()) : find(root, relative.substring(0, slash));
-      if (parent == null) {
-        // Its parent is not watched (gone, or its registration failed): neither is it.
+  private @Nullable Node<WatchKey> watch(RootSpec root, String relative) {
+    WatchTree.Place.Vacant<WatchKey> vacant;
+    switch (tree.place(root, relative)) {
+      case WatchTree.Place.Existing<WatchKey>(Node<WatchKey> node) -> {
+        return node;
+      }
+      case WatchTree.Place.Orphan<WatchKey>() -> {
         return null;
       }
-      name = relative.substring(slash + 1);
-      Watched existing = parent.children.get(name);
-      if (existing != null) {
-        return existing;
-      }
-    } else {
-      Watched existing = tops.get(root.name());
-      if (existing != null) {
-        return existing;
-      }
+      case WatchTree.Place.Vacant<WatchKey> place -> vacant = place;
     }
     Path path = root.resolve(relative);
     WatchKey key;
@@ -438,194 +419,64 @@ final class WatchServiceSource implements ChangeSource {
       }
       return null;
     }
-    Watched previous = byKey.get(key);
-    if (previous != null) {
-      // The same directory under another name: it was moved, and the move was not reported.
-      detach(previous);
-      retireChildren(previous);
-    }
-    Watched node = new Watched(root, relative, path, key, parent);
-    byKey.put(key, node);
-    if (parent == null) {
-      tops.put(root.name(), node);
-    } else {
-      parent.children.put(name, node);
-    }
-    metrics.watchedDirectories(byKey.size());
-    return node;
-  }
-
-  private @Nullable Watched find(RootSpec root, String relative) {
-    Watched node = tops.get(root.name());
-    if (relative.isEmpty() || node == null) {
-      return node;
-    }
-    int start = 0;
-    while (node != null) {
-      int slash = relative.indexOf('/', start);
-      String name = slash < 0 ? relative.substring(start) : relative.substring(start, slash);
-      node = node.children.get(name);
-      if (slash < 0) {
-        return node;
-      }
-      start = slash + 1;
-    }
-    return null;
-  }
-
-  /** Stops watching {@code node} and its subtree. */
-  private void retire(Watched node) {
-    detach(node);
-    retireChildren(node);
-    if (byKey.get(node.key) == node) {
-      byKey.remove(node.key);
-      node.key.cancel();
-    }
-    metrics.watchedDirectories(byKey.size());
-  }
-
-  private void retireChildren(Watched node) {
-    for (Watched child : List.copyOf(node.children.values())) {
-      retire(child);
-    }
-  }
-
-  private void detach(Watched node) {
-    Watched parent = node.parent;
-    if (parent == null) {
-      tops.remove(node.root.name(), node);
-    } else {
-      String name = node.relative.substring(node.relative.lastIndexOf('/') + 1);
-      parent.children.remove(name, node);
-    }
+    return tree.add(root, vacant, key);
   }
 
   // ---- scanning -------------------------------------------------------------------------------
 
-  private void enqueue(ScanTask task) {
-    String id = task.root.name() + '\0' + task.relative;
-    if (queuedDeep.contains(id) || (!task.deep && queuedShallow.contains(id))) {
-      return;
-    }
-    (task.deep ? queuedDeep : queuedShallow).add(id);
-    work.addLast(task);
-  }
-
-  private ScanTask take() {
-    ScanTask task = work.removeFirst();
-    String id = task.root.name() + '\0' + task.relative;
-    (task.deep ? queuedDeep : queuedShallow).remove(id);
-    return task;
-  }
 
   /**
    * Watches a directory, then lists it: reports its files and subdirectories, and queues the
    * subdirectories that need a scan of their own (all of them in a deep scan; the ones not watched
    * yet otherwise).
    */
-  private void scan(ScanTask task) {
-    RootSpec root = task.root;
-    String relative = task.relative;
+  private void scan(ScanQueue.Task task) {
+    RootSpec root = task.root();
+    String relative = task.relative();
     if (relative.isEmpty() ? checkRoot(root) : guard.held(root.name())) {
       // Nothing of a held root is listed: a listing of an empty mountpoint would be deletes.
       return;
     }
     Path directory = root.resolve(relative);
-    Watched node = watch(root, relative);
+    Node<WatchKey> node = watch(root, relative);
     if (node == null && relative.isEmpty() && !Files.isDirectory(directory)) {
       LOG.error("the directory of root '{}' ({}) is missing; nothing is published for it", root.name(), directory);
       return;
     }
-    List<ChangeSink.Listed> files = new ArrayList<>();
-    List<String> subdirectories = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-      for (Path entry : entries) {
-        Path fileName = entry.getFileName();
-        if (fileName == null) {
-          continue;
+    List<ChangeSink.Listed> files;
+    List<String> subdirectories;
+    switch (DirectoryListing.list(root, relative)) {
+      case DirectoryListing.Result.Missing() -> {
+        if (node != null) {
+          tree.retire(node);
         }
-        if (!FileNames.isRepresentable(fileName)) {
-          unpublishable(root, relative);
-          continue;
+        if (!relative.isEmpty()) {
+          sink.pathChanged(root.name(), relative);
         }
-        String name = fileName.toString();
-        String child = RootSpec.child(relative, name);
-        FileState state;
-        try {
-          state = Stat.lstat(entry);
-        } catch (IOException e) {
-          LOG.warn("cannot examine {}: {}", entry, e.toString());
-          continue;
-        }
-        if (state == null) {
-          continue;
-        }
-        if (state.isDirectory()) {
-          if (root.filter().acceptsDirectory(child)) {
-            subdirectories.add(name);
-            if (task.deep || node == null || !node.children.containsKey(name)) {
-              enqueue(new ScanTask(root, child, task.deep));
-            }
-          }
-        } else if (root.filter().acceptsFile(child)) {
-          files.add(new ChangeSink.Listed(name, state));
+        return;
+      }
+      case DirectoryListing.Result.Unreadable(IOException e) -> {
+        LOG.warn("cannot list {}: {}; what was known of it is kept", directory, e.toString());
+        return;
+      }
+      case DirectoryListing.Result.Listed listed -> {
+        files = listed.files();
+        subdirectories = listed.subdirectories();
+        if (listed.unpublishable() > 0) {
+          unpublishable.found(root, relative, listed.unpublishable());
         }
       }
-    } catch (NoSuchFileException | NotDirectoryException e) {
-      if (node != null) {
-        retire(node);
+    }
+    for (String name : subdirectories) {
+      if (task.deep() || node == null || !node.children.containsKey(name)) {
+        work.add(new ScanQueue.Task(root, RootSpec.child(relative, name), task.deep()));
       }
-      if (!relative.isEmpty()) {
-        sink.pathChanged(root.name(), relative);
-      }
-      return;
-    } catch (IOException e) {
-      LOG.warn("cannot list {}: {}; what was known of it is kept", directory, e.toString());
-      return;
     }
     if (node != null && !node.children.isEmpty()) {
-      Set<String> present = new HashSet<>(subdirectories);
-      for (Watched child : List.copyOf(node.children.values())) {
-        String name = child.relative.substring(child.relative.lastIndexOf('/') + 1);
-        if (!present.contains(name)) {
-          retire(child);
-        }
-      }
+      tree.retireChildrenNotIn(node, Set.copyOf(subdirectories));
     }
     metrics.filesScanned(files.size());
     sink.directoryListed(root.name(), relative, files, subdirectories);
   }
 
-  private void unpublishable(RootSpec root, String directory) {
-    metrics.unpublishableName();
-    String id = root.name() + "/" + directory;
-    if (reportedNames.size() < MAX_REPORTED_DIRECTORIES && reportedNames.add(id)) {
-      LOG.warn(
-          "root '{}': a file in directory '{}' has a name that is not valid UTF-8; it is not"
-              + " published (see the producer README: non-UTF-8 names)",
-          root.name(),
-          directory);
-    }
-  }
-
-  /** A directory to list; deep: rescan every subdirectory too. */
-  private record ScanTask(RootSpec root, String relative, boolean deep) {}
-
-  /** A watched directory: a node of the watched tree. */
-  private static final class Watched {
-    final RootSpec root;
-    final String relative;
-    final Path path;
-    final WatchKey key;
-    final @Nullable Watched parent;
-    final Map<String, Watched> children = new HashMap<>(4);
-
-    Watched(RootSpec root, String relative, Path path, WatchKey key, @Nullable Watched parent) {
-      this.root = root;
-      this.relative = relative;
-      this.path = path;
-      this.key = key;
-      this.parent = parent;
-    }
-  }
 }
