@@ -8,6 +8,7 @@ import io.hashstream.producer.Progress;
 import io.hashstream.producer.ProgressListener;
 import io.hashstream.producer.Timing;
 import io.hashstream.producer.WatchedRoot;
+import io.hashstream.producer.Watching;
 import io.hashstream.runtime.RuntimeSettings;
 import io.hashstream.schemas.Topics;
 import java.io.Console;
@@ -159,6 +160,30 @@ final class ProducerCommand implements Callable<Integer> {
               + " this host) confirms them; 0 turns it off (default: ${DEFAULT-VALUE}).")
   private int deleteThreshold = ProducerSettings.DEFAULT_DELETE_THRESHOLD;
 
+  @Option(
+      names = "--watch",
+      paramLabel = "SOURCE",
+      defaultValue = "auto",
+      converter = WatchModeConverter.class,
+      description =
+          "How changes are seen: auto (inotify on Linux, with NFS, SMB/CIFS and FUSE mounts polled,"
+              + " as other hosts' changes there raise no event; the JDK's watch service elsewhere),"
+              + " inotify (every directory, network ones too), poll (no watches: every directory is"
+              + " listed every --poll-interval) or jdk (the JDK's watch service) (default:"
+              + " ${DEFAULT-VALUE}).")
+  private Watching.Mode watch = Watching.Mode.AUTO;
+
+  @Option(
+      names = "--poll-interval",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description =
+          "Directories that are polled (network mounts, directories over the inotify watch limit,"
+              + " every one with --watch poll) are listed again this often: their changes are"
+              + " published within it plus --settle (default: ${DEFAULT-VALUE}).")
+  private Duration pollInterval = Watching.DEFAULT_POLL_INTERVAL;
+
   @Spec private @Nullable CommandSpec spec;
 
   @Override
@@ -230,6 +255,7 @@ final class ProducerCommand implements Callable<Integer> {
       return ProducerSettings.of(id, watched, kafka)
           .withStateDirectory(stateDir != null ? stateDir : stateDirectory(RuntimeSettings.defaultDataDirectory(), id))
           .withDeleteThreshold(deleteThreshold)
+          .withWatching(new Watching(watch, pollInterval))
           .withTopics(eventsTopic, hashesTopic)
           .withPartitions(partitions)
           .withTiming(

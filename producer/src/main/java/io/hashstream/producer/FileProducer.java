@@ -25,6 +25,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -108,6 +109,10 @@ public final class FileProducer implements AutoCloseable {
     } catch (IllegalStateException e) {
       throw ProducerException.configuration(String.valueOf(e.getMessage()));
     }
+    Optional<String> noInotify = ChangeSource.inotifyUnavailable();
+    if (settings.watching().mode() == Watching.Mode.INOTIFY && noInotify.isPresent()) {
+      throw ProducerException.configuration("--watch inotify: " + noInotify.get());
+    }
     List<RootSpec> roots = settings.roots().stream().map(RootSpec::of).toList();
     IndexStore store = openStore(settings.stateDirectory());
     try {
@@ -181,7 +186,8 @@ public final class FileProducer implements AutoCloseable {
     Publisher publisher =
         new Publisher(kafka, settings.eventsTopic(), settings.producerId(), epoch, tracker, failures);
     ChangeSource source =
-        ChangeSource.watchService(
+        ChangeSource.choose(
+            settings.watching(),
             roots,
             tracker,
             new ChangeSource.Reconciliation(

@@ -35,7 +35,8 @@ public record ProducerSettings(
     int maxInFlight,
     KafkaSettings kafka,
     @Nullable Path stateDirectory,
-    int deleteThreshold) {
+    int deleteThreshold,
+    Watching watching) {
   public static final int DEFAULT_PARTITIONS = 12;
   public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
   public static final int DEFAULT_DELETE_THRESHOLD = 1_000;
@@ -92,38 +93,47 @@ public record ProducerSettings(
         DEFAULT_MAX_IN_FLIGHT,
         kafka,
         null,
-        DEFAULT_DELETE_THRESHOLD);
+        DEFAULT_DELETE_THRESHOLD,
+        Watching.DEFAULT);
   }
 
   public ProducerSettings withTopics(String events, String hashes) {
-    return new ProducerSettings(producerId, roots, events, hashes, partitions, timing, maxInFlight, kafka, stateDirectory, deleteThreshold);
+    return new ProducerSettings(producerId, roots, events, hashes, partitions, timing, maxInFlight, kafka, stateDirectory, deleteThreshold, watching);
   }
 
   public ProducerSettings withPartitions(int count) {
-    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, count, timing, maxInFlight, kafka, stateDirectory, deleteThreshold);
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, count, timing, maxInFlight, kafka, stateDirectory, deleteThreshold, watching);
   }
 
   public ProducerSettings withTiming(Timing value) {
-    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, value, maxInFlight, kafka, stateDirectory, deleteThreshold);
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, value, maxInFlight, kafka, stateDirectory, deleteThreshold, watching);
   }
 
   public ProducerSettings withMaxInFlight(int value) {
-    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, timing, value, kafka, stateDirectory, deleteThreshold);
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, timing, value, kafka, stateDirectory, deleteThreshold, watching);
   }
 
   /** Keeps the producer's state in {@code directory} (null: in memory only). */
   public ProducerSettings withStateDirectory(@Nullable Path directory) {
     return new ProducerSettings(
-        producerId, roots, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, directory, deleteThreshold);
+        producerId, roots, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, directory, deleteThreshold, watching);
   }
 
   /** Holds bulk deletes of at least {@code count} files (and more than half a root's); 0: never. */
   public ProducerSettings withDeleteThreshold(int count) {
     return new ProducerSettings(
-        producerId, roots, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, stateDirectory, count);
+        producerId, roots, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, stateDirectory, count, watching);
   }
 
   public ProducerSettings withRoots(List<WatchedRoot> value) {
-    return new ProducerSettings(producerId, value, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, stateDirectory, deleteThreshold);
+    return new ProducerSettings(producerId, value, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, stateDirectory, deleteThreshold, watching);
+  }
+
+  public ProducerSettings withWatching(Watching value) {
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, timing, maxInFlight, kafka, stateDirectory, deleteThreshold, value);
+  }
+
+  public ProducerSettings withKafka(KafkaSettings value) {
+    return new ProducerSettings(producerId, roots, eventsTopic, hashesTopic, partitions, timing, maxInFlight, value, stateDirectory, deleteThreshold, watching);
   }
 }

@@ -47,14 +47,7 @@ class BrokerOutageIT {
               .withMaxInFlight(200)
               .withTopics(base.eventsTopic(), base.hashesTopic());
       settings =
-          new ProducerSettings(
-              settings.producerId(),
-              settings.roots(),
-              settings.eventsTopic(),
-              settings.hashesTopic(),
-              settings.partitions(),
-              settings.timing(),
-              settings.maxInFlight(),
+          settings.withKafka(
               settings
                   .kafka()
                   .withClientProperties(
@@ -62,9 +55,7 @@ class BrokerOutageIT {
                           "delivery.timeout.ms", "6000",
                           "request.timeout.ms", "2000",
                           "linger.ms", "50",
-                          "reconnect.backoff.max.ms", "500")),
-              settings.stateDirectory(),
-              settings.deleteThreshold());
+                          "reconnect.backoff.max.ms", "500")));
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (FileProducer producer = FileProducer.start(settings, registry)) {
         for (int i = 0; i < 300; i++) {

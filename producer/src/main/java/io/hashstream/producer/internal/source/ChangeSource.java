@@ -1,5 +1,6 @@
 package io.hashstream.producer.internal.source;
 
+import io.hashstream.producer.Watching;
 import io.hashstream.producer.internal.Failures;
 import io.hashstream.producer.internal.ProducerMetrics;
 import io.hashstream.producer.internal.RootGuard;
@@ -7,6 +8,7 @@ import io.hashstream.producer.internal.RootSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches roots and scans them. Each implementation owns its operating-system handles on a thread
@@ -32,19 +34,55 @@ public sealed interface ChangeSource extends AutoCloseable permits WatchServiceS
   }
 
   /**
-   * Linux inotify through the FFM API ({@link #inotifyUnavailable} says whether this JVM can).
-   * Directories that cannot be watched (the watch limit) are listed again every {@code
-   * unwatchedPoll}. The source's threads report their death to {@code failures}.
+   * Linux inotify through the FFM API ({@link #inotifyUnavailable} says whether this JVM can), or
+   * in {@link Watching.Mode#POLL} no watches at all. Directories that are not watched (the watch
+   * limit, network file systems in {@link Watching.Mode#AUTO}, every one when polling) are listed
+   * again every poll interval. The source's threads report their death to {@code failures}.
    */
   static ChangeSource inotify(
       List<RootSpec> roots,
       ChangeSink sink,
       Reconciliation reconciliation,
-      Duration unwatchedPoll,
+      Watching watching,
       RootGuard guard,
       ProducerMetrics metrics,
       Failures failures) {
-    return new InotifySource(roots, sink, reconciliation, unwatchedPoll, guard, metrics, failures);
+    return new InotifySource(roots, sink, reconciliation, watching, guard, metrics, failures);
+  }
+
+  /**
+   * The source {@code watching} asks for: in {@link Watching.Mode#AUTO}, inotify where this JVM
+   * can use it and the JDK's watch service elsewhere (said in the log).
+   *
+   * @throws IllegalStateException if {@link Watching.Mode#INOTIFY} is asked for where it cannot run
+   */
+  static ChangeSource choose(
+      Watching watching,
+      List<RootSpec> roots,
+      ChangeSink sink,
+      Reconciliation reconciliation,
+      RootGuard guard,
+      ProducerMetrics metrics,
+      Failures failures) {
+    Optional<String> noInotify = inotifyUnavailable();
+    return switch (watching.mode()) {
+      case JDK -> watchService(roots, sink, reconciliation, guard, metrics, failures);
+      case POLL -> inotify(roots, sink, reconciliation, watching, guard, metrics, failures);
+      case INOTIFY -> {
+        if (noInotify.isPresent()) {
+          throw new IllegalStateException("--watch inotify: " + noInotify.get());
+        }
+        yield inotify(roots, sink, reconciliation, watching, guard, metrics, failures);
+      }
+      case AUTO -> {
+        if (noInotify.isPresent()) {
+          LoggerFactory.getLogger(ChangeSource.class)
+              .info("watching through the JDK's watch service: inotify cannot be used here ({})", noInotify.get());
+          yield watchService(roots, sink, reconciliation, guard, metrics, failures);
+        }
+        yield inotify(roots, sink, reconciliation, watching, guard, metrics, failures);
+      }
+    };
   }
 
   /** Why this JVM cannot watch through inotify; empty if it can. */

@@ -11,6 +11,7 @@ import static io.hashstream.producer.internal.source.Inotify.IN_MOVE_SELF;
 import static io.hashstream.producer.internal.source.Inotify.IN_Q_OVERFLOW;
 import static io.hashstream.producer.internal.source.Inotify.IN_UNMOUNT;
 
+import io.hashstream.producer.Watching;
 import io.hashstream.producer.internal.Failures;
 import io.hashstream.producer.internal.ProducerMetrics;
 import io.hashstream.producer.internal.RootGuard;
@@ -81,7 +82,8 @@ final class InotifySource implements ChangeSource {
   private final List<RootSpec> roots;
   private final ChangeSink sink;
   private final Reconciliation reconciliation;
-  private final Duration unwatchedPoll;
+  private final Watching.Mode mode;
+  private final Duration pollInterval;
   private final RootGuard guard;
   private final ProducerMetrics metrics;
   private final Failures failures;
@@ -104,21 +106,26 @@ final class InotifySource implements ChangeSource {
 
   // Owned by the scanner.
   private final ScanQueue work = new ScanQueue();
-  private final Set<ScanQueue.Task> unwatched = new LinkedHashSet<>();
+  /** The directories listed every poll interval: not watched, or not watchable. */
+  private final Set<ScanQueue.Task> polled = new LinkedHashSet<>();
   private final UnpublishableNames scannerNames;
 
   InotifySource(
       List<RootSpec> roots,
       ChangeSink sink,
       Reconciliation reconciliation,
-      Duration unwatchedPoll,
+      Watching watching,
       RootGuard guard,
       ProducerMetrics metrics,
       Failures failures) {
     this.roots = List.copyOf(roots);
     this.sink = sink;
     this.reconciliation = reconciliation;
-    this.unwatchedPoll = unwatchedPoll;
+    if (watching.mode() == Watching.Mode.JDK) {
+      throw new IllegalArgumentException("the JDK's watch service is WatchServiceSource");
+    }
+    this.mode = watching.mode();
+    this.pollInterval = watching.pollInterval();
     this.guard = guard;
     this.metrics = metrics;
     this.failures = failures;
@@ -134,18 +141,22 @@ final class InotifySource implements ChangeSource {
 
   @Override
   public synchronized void start() {
-    if (reader != null) {
+    if (scanner != null) {
       throw new IllegalStateException("already started");
     }
-    try {
-      inotify = Inotify.open();
-    } catch (InotifyException e) {
-      throw new IllegalStateException(e.getMessage(), e);
+    if (mode != Watching.Mode.POLL) {
+      try {
+        inotify = Inotify.open();
+      } catch (InotifyException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
     }
     for (RootSpec root : roots) {
       incoming.add(new ScanQueue.Task(root, "", true));
     }
-    reader = Thread.ofPlatform().name("hashstream-inotify").daemon().start(() -> run("inotify reader", this::readLoop));
+    if (inotify != null) {
+      reader = Thread.ofPlatform().name("hashstream-inotify").daemon().start(() -> run("inotify reader", this::readLoop));
+    }
     scanner = Thread.ofPlatform().name("hashstream-scanner").daemon().start(() -> run("scanner", this::scanLoop));
   }
 
@@ -170,15 +181,22 @@ final class InotifySource implements ChangeSource {
       scannerThread = scanner;
       instance = inotify;
     }
-    if (instance == null || readerThread == null || scannerThread == null) {
+    if (scannerThread == null) {
       return;
     }
-    instance.wakeUp();
+    if (instance != null) {
+      instance.wakeUp();
+    }
     try {
       scannerThread.join(TimeUnit.SECONDS.toMillis(10));
-      readerThread.join(TimeUnit.SECONDS.toMillis(10));
+      if (readerThread != null) {
+        readerThread.join(TimeUnit.SECONDS.toMillis(10));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (instance == null || readerThread == null) {
+      return;
     }
     if (readerThread.isAlive()) {
       LOG.warn("the inotify reader did not stop within 10 s; its descriptor is left open");
@@ -484,7 +502,7 @@ final class InotifySource implements ChangeSource {
               + " (further refusals are logged at DEBUG)",
           root.resolve(relative),
           reason,
-          unwatchedPoll.toSeconds());
+          pollInterval.toSeconds());
     } else {
       LOG.debug("cannot watch {}: {}", root.resolve(relative), reason);
     }
@@ -496,7 +514,7 @@ final class InotifySource implements ChangeSource {
     long started = System.nanoTime();
     long nextReconcile = started + reconciliation.interval().toNanos();
     long nextRootCheck = started + ROOT_CHECK_NANOS;
-    long nextUnwatchedPoll = started + unwatchedPoll.toNanos();
+    long nextPoll = started + pollInterval.toNanos();
     LOG.debug("watching {} root(s) through inotify; initial scan started", roots.size());
     while (!stopping) {
       long now = System.nanoTime();
@@ -514,9 +532,9 @@ final class InotifySource implements ChangeSource {
           checkRoot(root);
         }
       }
-      if (now - nextUnwatchedPoll >= 0) {
-        nextUnwatchedPoll = now + unwatchedPoll.toNanos();
-        for (ScanQueue.Task task : unwatched) {
+      if (now - nextPoll >= 0) {
+        nextPoll = now + pollInterval.toNanos();
+        for (ScanQueue.Task task : polled) {
           work.add(task);
         }
       }
@@ -570,13 +588,13 @@ final class InotifySource implements ChangeSource {
     WatchReply watch = requestWatch(root, relative);
     ScanQueue.Task poll = new ScanQueue.Task(root, relative, false);
     if (watch.unwatched()) {
-      unwatched.add(poll);
+      polled.add(poll);
     } else {
-      unwatched.remove(poll);
+      polled.remove(poll);
     }
     switch (DirectoryListing.list(root, relative)) {
       case DirectoryListing.Result.Missing() -> {
-        unwatched.remove(poll);
+        polled.remove(poll);
         if (relative.isEmpty()) {
           LOG.error("the directory of root '{}' ({}) is missing; nothing is published for it", root.name(), root.directory());
         } else {
@@ -588,8 +606,10 @@ final class InotifySource implements ChangeSource {
       case DirectoryListing.Result.Listed listed -> {
         scannerNames.found(root, relative, listed.unpublishable());
         for (String name : listed.subdirectories()) {
-          if (task.deep() || !watch.children().contains(name)) {
-            work.add(new ScanQueue.Task(root, RootSpec.child(relative, name), task.deep()));
+          ScanQueue.Task child = new ScanQueue.Task(root, RootSpec.child(relative, name), task.deep());
+          // A shallow scan lists what no watch or poll covers yet: a new subdirectory.
+          if (task.deep() || !(watch.children().contains(name) || polled.contains(child))) {
+            work.add(child);
           }
         }
         if (!watch.children().isEmpty()) {
@@ -602,6 +622,9 @@ final class InotifySource implements ChangeSource {
   }
 
   private WatchReply requestWatch(RootSpec root, String relative) throws InterruptedException {
+    if (inotify == null) {
+      return WatchReply.UNWATCHED;
+    }
     CompletableFuture<WatchReply> reply = new CompletableFuture<>();
     ask(new Request.Watch(root, relative, reply));
     while (true) {
@@ -618,9 +641,13 @@ final class InotifySource implements ChangeSource {
     }
   }
 
+  /** Sends a request to the reader; without one (polling only) there is nothing to ask. */
   private void ask(Request request) {
-    requests.add(request);
-    instance().wakeUp();
+    Inotify instance = inotify;
+    if (instance != null) {
+      requests.add(request);
+      instance.wakeUp();
+    }
   }
 
   // ---- the messages between the two --------------------------------------------------------------

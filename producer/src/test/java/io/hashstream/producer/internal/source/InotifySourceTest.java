@@ -3,6 +3,7 @@ package io.hashstream.producer.internal.source;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.hashstream.producer.Watching;
 import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
 import java.io.IOException;
@@ -28,7 +29,7 @@ class InotifySourceTest extends ChangeSourceContract {
 
   @Override
   ChangeSource create(List<RootSpec> roots, ChangeSink sink, RootGuard guard) {
-    return ChangeSource.inotify(roots, sink, slow(), Duration.ofSeconds(1), guard, metrics, failures);
+    return ChangeSource.inotify(roots, sink, slow(), new Watching(Watching.Mode.AUTO, Duration.ofSeconds(1)), guard, metrics, failures);
   }
 
   /** More files than the kernel queues events (16,384 by default), whatever it merges. */
