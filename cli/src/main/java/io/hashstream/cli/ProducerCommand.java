@@ -162,16 +162,15 @@ final class ProducerCommand implements Callable<Integer> {
 
   @Option(
       names = "--watch",
-      paramLabel = "SOURCE",
-      defaultValue = "auto",
-      converter = WatchModeConverter.class,
+      paramLabel = "[ROOT=]SOURCE",
       description =
-          "How changes are seen: auto (inotify on Linux, with NFS, SMB/CIFS and FUSE mounts polled,"
-              + " as other hosts' changes there raise no event; the JDK's watch service elsewhere),"
-              + " inotify (every directory, network ones too), poll (no watches: every directory is"
-              + " listed every --poll-interval) or jdk (the JDK's watch service) (default:"
-              + " ${DEFAULT-VALUE}).")
-  private Watching.Mode watch = Watching.Mode.AUTO;
+          "How changes are seen: auto (inotify on Linux, with NFS, SMB/CIFS, FUSE and other network"
+              + " mounts found by their file system type and polled, as other hosts' changes there"
+              + " raise no event; the JDK's watch service elsewhere), inotify (every directory, network"
+              + " ones too), poll (no watches: every directory is listed every --poll-interval) or jdk"
+              + " (the JDK's watch service, for every root). ROOT=SOURCE sets it for one root, for"
+              + " example --watch nas=poll or --watch nas=inotify (default: auto).")
+  private List<String> watch = new ArrayList<>();
 
   @Option(
       names = "--poll-interval",
@@ -255,7 +254,7 @@ final class ProducerCommand implements Callable<Integer> {
       return ProducerSettings.of(id, watched, kafka)
           .withStateDirectory(stateDir != null ? stateDir : stateDirectory(RuntimeSettings.defaultDataDirectory(), id))
           .withDeleteThreshold(deleteThreshold)
-          .withWatching(new Watching(watch, pollInterval))
+          .withWatching(WatchArguments.watching(watch, directories.keySet(), pollInterval))
           .withTopics(eventsTopic, hashesTopic)
           .withPartitions(partitions)
           .withTiming(

@@ -55,6 +55,24 @@ class ProducerCommandTest {
   }
 
   @Test
+  void aWatchSourceForAnUnknownRootOrOfAnUnknownKindIsRefusedWithOneLine() {
+    InProcessRun unknownRoot = InProcessRun.of("producer", "--root", "demo=" + work, "--watch", "nas=poll");
+    assertThat(unknownRoot.code()).isEqualTo(2);
+    assertThat(unknownRoot.err().strip())
+        .isEqualTo("hashstream: --watch nas=poll: there is no root 'nas' (the roots are demo)");
+
+    InProcessRun unknownSource = InProcessRun.of("producer", "--root", "demo=" + work, "--watch", "demo=fanotify");
+    assertThat(unknownSource.code()).isEqualTo(2);
+    assertThat(unknownSource.err().strip())
+        .isEqualTo("hashstream: 'fanotify' is not a change source for --watch: use auto, inotify, poll, jdk");
+
+    InProcessRun jdkForOne = InProcessRun.of("producer", "--root", "demo=" + work, "--watch", "demo=jdk");
+    assertThat(jdkForOne.code()).isEqualTo(2);
+    assertThat(jdkForOne.err().strip())
+        .isEqualTo("hashstream: --watch demo=jdk: the JDK's watch service watches every root or none (--watch jdk)");
+  }
+
+  @Test
   void anInvalidGlobOrDurationIsRefusedWithOneLine() {
     InProcessRun glob = InProcessRun.of("producer", "--root", "demo=" + work, "--exclude", "[oops");
     assertThat(glob.code()).isEqualTo(2);

@@ -36,7 +36,7 @@ public final class LoopVolume implements AutoCloseable {
     assumeTrue(isRoot(), "skipped: mounting a loop-mounted ext4 image needs root");
   }
 
-  private static boolean isRoot() {
+  static boolean isRoot() {
     try {
       return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
     } catch (IOException | UnsupportedOperationException e) {
@@ -142,7 +142,8 @@ public final class LoopVolume implements AutoCloseable {
     }
   }
 
-  private static String run(String... command) throws IOException, InterruptedException {
+  /** Runs {@code command}, waiting at most 60 s; its output, or an exception that holds it. */
+  static String run(String... command) throws IOException, InterruptedException {
     List<String> line = new ArrayList<>(List.of(command));
     Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {

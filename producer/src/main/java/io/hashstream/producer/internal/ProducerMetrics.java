@@ -31,6 +31,7 @@ public final class ProducerMetrics {
   private final Counter tableDisagreements;
   private final Timer publishLatency;
   private final AtomicLong watchedDirectories = new AtomicLong();
+  private final AtomicLong polledDirectories = new AtomicLong();
   private final AtomicLong pendingPaths = new AtomicLong();
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong indexedFiles = new AtomicLong();
@@ -88,6 +89,7 @@ public final class ProducerMetrics {
             .description("From a change's detection to Kafka's acknowledgement of its event")
             .register(registry);
     gauge(registry, "watched.directories", "Directories registered with the watch service", watchedDirectories);
+    gauge(registry, "polled.directories", "Directories listed every poll interval instead of watched: network file systems, --watch poll, or past the watch limit", polledDirectories);
     gauge(registry, "pending.paths", "Distinct paths with a change not yet sent (the coalescing set)", pendingPaths);
     gauge(registry, "inflight.events", "Events sent and not yet acknowledged", inFlight);
     gauge(registry, "roots.held", "Roots held because they are not the tree they were (unmounted, not mounted yet): nothing is published for them", heldRoots);
@@ -154,6 +156,10 @@ public final class ProducerMetrics {
 
   public void watchedDirectories(long count) {
     watchedDirectories.set(count);
+  }
+
+  public void polledDirectories(long count) {
+    polledDirectories.set(count);
   }
 
   void pendingPaths(long count) {

@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * the file system it binds. Linux on 64-bit x86 and ARM only (where {@code struct statfs} is the
  * same); elsewhere, or without native access, {@link #fileSystem} is empty.
  */
-final class StatFs {
+public final class StatFs {
   /** {@code struct statfs} on 64-bit Linux: seven 8-byte words, then {@code f_fsid} (two ints). */
   private static final long SIZE = 120;
   private static final long F_TYPE = 0;
@@ -51,11 +51,25 @@ final class StatFs {
         .orElse(null);
   }
 
+  /** What {@code statfs} said of a file system: its type ({@code f_type}) and {@code f_fsid}. */
+  public record Info(long type, int fsid0, int fsid1) {
+    /** {@code type:fsid} in hexadecimal. */
+    String identity() {
+      HexFormat hex = HexFormat.of();
+      return Long.toHexString(type) + ":" + hex.toHexDigits(fsid0) + hex.toHexDigits(fsid1);
+    }
+  }
+
   /**
    * The identity of the file system {@code path} is on, as {@code type:fsid} in hexadecimal; empty
    * if this JVM cannot ask or the call fails (the caller then has the device number only).
    */
   static Optional<String> fileSystem(Path path) {
+    return of(path).map(Info::identity);
+  }
+
+  /** What {@code statfs(2)} says of the file system {@code path} is on; empty if it cannot be asked. */
+  public static Optional<Info> of(Path path) {
     MethodHandle statfs = STATFS;
     if (statfs == null) {
       return Optional.empty();
@@ -74,12 +88,8 @@ final class StatFs {
       if (result != 0) {
         return Optional.empty();
       }
-      HexFormat hex = HexFormat.of();
       return Optional.of(
-          Long.toHexString(buffer.get(JAVA_LONG, F_TYPE))
-              + ":"
-              + hex.toHexDigits(buffer.get(JAVA_INT, F_FSID))
-              + hex.toHexDigits(buffer.get(JAVA_INT, F_FSID + 4)));
+          new Info(buffer.get(JAVA_LONG, F_TYPE), buffer.get(JAVA_INT, F_FSID), buffer.get(JAVA_INT, F_FSID + 4)));
     }
   }
 }

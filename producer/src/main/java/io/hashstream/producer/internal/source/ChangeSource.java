@@ -7,6 +7,7 @@ import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.LoggerFactory;
 
@@ -65,17 +66,27 @@ public sealed interface ChangeSource extends AutoCloseable permits WatchServiceS
       ProducerMetrics metrics,
       Failures failures) {
     Optional<String> noInotify = inotifyUnavailable();
+    boolean watches = roots.stream().anyMatch(root -> watching.modeOf(root.name()) != Watching.Mode.POLL);
+    if (noInotify.isPresent() && watches) {
+      for (RootSpec root : roots) {
+        Watching.Mode chosen = watching.modeOf(root.name());
+        String option = "--watch " + (watching.roots().containsKey(root.name()) ? root.name() + "=" : "") + chosen.name().toLowerCase(Locale.ROOT);
+        switch (chosen) {
+          case INOTIFY -> throw new IllegalStateException(option + ": inotify cannot be used here: " + noInotify.get());
+          case POLL ->
+              throw new IllegalStateException(
+                  option
+                      + " beside watched roots needs inotify, which cannot be used here ("
+                      + noInotify.get()
+                      + "): poll every root (--watch poll) or none");
+          case AUTO, JDK -> {}
+        }
+      }
+    }
     return switch (watching.mode()) {
       case JDK -> watchService(roots, sink, reconciliation, guard, metrics, failures);
-      case POLL -> inotify(roots, sink, reconciliation, watching, guard, metrics, failures);
-      case INOTIFY -> {
-        if (noInotify.isPresent()) {
-          throw new IllegalStateException("--watch inotify: " + noInotify.get());
-        }
-        yield inotify(roots, sink, reconciliation, watching, guard, metrics, failures);
-      }
-      case AUTO -> {
-        if (noInotify.isPresent()) {
+      case AUTO, INOTIFY, POLL -> {
+        if (noInotify.isPresent() && watches) {
           LoggerFactory.getLogger(ChangeSource.class)
               .info("watching through the JDK's watch service: inotify cannot be used here ({})", noInotify.get());
           yield watchService(roots, sink, reconciliation, guard, metrics, failures);

@@ -13,12 +13,17 @@ import static io.hashstream.producer.internal.source.Inotify.IN_UNMOUNT;
 
 import io.hashstream.producer.Watching;
 import io.hashstream.producer.internal.Failures;
+import io.hashstream.producer.internal.FileState;
 import io.hashstream.producer.internal.ProducerMetrics;
 import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
+import io.hashstream.producer.internal.Stat;
+import io.hashstream.producer.internal.StatFs;
 import io.hashstream.producer.internal.source.WatchTree.Node;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -65,6 +70,9 @@ import org.slf4j.LoggerFactory;
  *       event; the checks every two seconds find it).
  *   <li>{@code ENOSPC}, the watch limit: said once with the sysctl that raises it; the directories
  *       left unwatched are listed again every poll interval.
+ *   <li>In {@link Watching.Mode#AUTO}, a directory on a device not seen before has its file system
+ *       type asked of {@code statfs}: a network one (NFS, SMB, FUSE, ...) is polled, not watched,
+ *       with everything under it on that device, since changes made on other hosts raise no event.
  * </ul>
  */
 final class InotifySource implements ChangeSource {
@@ -82,8 +90,10 @@ final class InotifySource implements ChangeSource {
   private final List<RootSpec> roots;
   private final ChangeSink sink;
   private final Reconciliation reconciliation;
-  private final Watching.Mode mode;
+  private final Watching watching;
   private final Duration pollInterval;
+  /** The poll interval as the log says it. */
+  private final String pollEvery;
   private final RootGuard guard;
   private final ProducerMetrics metrics;
   private final Failures failures;
@@ -108,6 +118,8 @@ final class InotifySource implements ChangeSource {
   private final ScanQueue work = new ScanQueue();
   /** The directories listed every poll interval: not watched, or not watchable. */
   private final Set<ScanQueue.Task> polled = new LinkedHashSet<>();
+  /** Each device seen in {@link Watching.Mode#AUTO}: the network file system it holds, if one. */
+  private final Map<Long, Optional<String>> networkDevices = new HashMap<>();
   private final UnpublishableNames scannerNames;
 
   InotifySource(
@@ -124,8 +136,10 @@ final class InotifySource implements ChangeSource {
     if (watching.mode() == Watching.Mode.JDK) {
       throw new IllegalArgumentException("the JDK's watch service is WatchServiceSource");
     }
-    this.mode = watching.mode();
+    this.watching = watching;
     this.pollInterval = watching.pollInterval();
+    this.pollEvery =
+        pollInterval.toMillis() % 1000 == 0 ? pollInterval.toSeconds() + " s" : pollInterval.toMillis() + " ms";
     this.guard = guard;
     this.metrics = metrics;
     this.failures = failures;
@@ -144,7 +158,7 @@ final class InotifySource implements ChangeSource {
     if (scanner != null) {
       throw new IllegalStateException("already started");
     }
-    if (mode != Watching.Mode.POLL) {
+    if (roots.stream().anyMatch(root -> watching.modeOf(root.name()) != Watching.Mode.POLL)) {
       try {
         inotify = Inotify.open();
       } catch (InotifyException e) {
@@ -279,6 +293,12 @@ final class InotifySource implements ChangeSource {
           Node<Integer> node = tree.find(root, relative);
           if (node != null) {
             tree.retireChildrenNotIn(node, subdirectories);
+          }
+        }
+        case Request.Retire(RootSpec root, String relative) -> {
+          Node<Integer> node = tree.find(root, relative);
+          if (node != null) {
+            tree.retire(node);
           }
         }
         case Request.RetireRoot(RootSpec root) -> {
@@ -498,11 +518,11 @@ final class InotifySource implements ChangeSource {
     if (!watchLimitReported) {
       watchLimitReported = true;
       LOG.error(
-          "cannot watch {}: {}. It and the directories like it are listed again every {} s instead"
+          "cannot watch {}: {}. It and the directories like it are listed again every {} instead"
               + " (further refusals are logged at DEBUG)",
           root.resolve(relative),
           reason,
-          pollInterval.toSeconds());
+          pollEvery);
     } else {
       LOG.debug("cannot watch {}: {}", root.resolve(relative), reason);
     }
@@ -522,6 +542,8 @@ final class InotifySource implements ChangeSource {
         LOG.info("reconciliation: scanning every root again");
         metrics.reconciliation();
         nextReconcile = now + reconciliation.interval().toNanos();
+        // A mount may have come or gone since: each device's file system is asked again.
+        networkDevices.clear();
         for (RootSpec root : roots) {
           work.add(new ScanQueue.Task(root, "", true));
         }
@@ -571,6 +593,7 @@ final class InotifySource implements ChangeSource {
         yield true;
       }
       case RESUMED -> {
+        networkDevices.clear();
         work.add(new ScanQueue.Task(root, "", true));
         yield false;
       }
@@ -585,12 +608,21 @@ final class InotifySource implements ChangeSource {
       // Nothing of a held root is listed: a listing of an empty mountpoint would be deletes.
       return;
     }
-    WatchReply watch = requestWatch(root, relative);
     ScanQueue.Task poll = new ScanQueue.Task(root, relative, false);
-    if (watch.unwatched()) {
-      polled.add(poll);
+    WatchReply watch;
+    if (pollsOnly(root, relative)) {
+      if (polled.add(poll)) {
+        // It may have been watched before a network file system was mounted on it.
+        ask(new Request.Retire(root, relative));
+      }
+      watch = WatchReply.UNWATCHED;
     } else {
-      polled.remove(poll);
+      watch = requestWatch(root, relative);
+      if (watch.unwatched()) {
+        polled.add(poll);
+      } else {
+        polled.remove(poll);
+      }
     }
     switch (DirectoryListing.list(root, relative)) {
       case DirectoryListing.Result.Missing() -> {
@@ -619,6 +651,48 @@ final class InotifySource implements ChangeSource {
         sink.directoryListed(root.name(), relative, listed.files(), listed.subdirectories());
       }
     }
+    metrics.polledDirectories(polled.size());
+  }
+
+  /** Whether {@code relative} is listed every interval without a watch: its root or its file system says so. */
+  private boolean pollsOnly(RootSpec root, String relative) {
+    return switch (watching.modeOf(root.name())) {
+      case POLL -> true;
+      case INOTIFY, JDK -> false;
+      case AUTO -> networkFileSystem(root, relative).isPresent();
+    };
+  }
+
+  /** The network file system {@code relative} is on, asked of {@code statfs} once per device. */
+  private Optional<String> networkFileSystem(RootSpec root, String relative) {
+    Path directory = root.resolve(relative);
+    FileState state;
+    try {
+      state = Stat.lstat(directory);
+    } catch (IOException e) {
+      // The listing that follows says what is wrong with it.
+      return Optional.empty();
+    }
+    FileState.Identity identity = state == null ? null : state.identity();
+    if (identity == null) {
+      return Optional.empty();
+    }
+    Optional<String> known = networkDevices.get(identity.device());
+    if (known != null) {
+      return known;
+    }
+    Optional<String> network = StatFs.of(directory).flatMap(info -> NetworkFileSystems.named(info.type()));
+    networkDevices.put(identity.device(), network);
+    network.ifPresent(
+        name ->
+            LOG.info(
+                "{} is on a network file system ({}): changes made on other hosts raise no event here,"
+                    + " so it and what is under it are listed every {} (--watch {}=inotify watches it instead)",
+                directory,
+                name,
+                pollEvery,
+                root.name()));
+    return network;
   }
 
   private WatchReply requestWatch(RootSpec root, String relative) throws InterruptedException {
@@ -659,6 +733,9 @@ final class InotifySource implements ChangeSource {
 
     /** A listing found these subdirectories: watched children not among them are gone. */
     record Prune(RootSpec root, String relative, Set<String> subdirectories) implements Request {}
+
+    /** A directory is polled from now on: it and its subdirectories are no longer watched. */
+    record Retire(RootSpec root, String relative) implements Request {}
 
     /** A root is held: stop watching the tree that went away. */
     record RetireRoot(RootSpec root) implements Request {}
