@@ -2,8 +2,8 @@ package io.hashstream.bench;
 
 import io.hashstream.consumer.internal.FileHashing;
 import io.hashstream.consumer.internal.HashOutcome;
-import io.hashstream.consumer.internal.nativeio.FileOpener;
-import io.hashstream.consumer.internal.nativeio.RootDirectory;
+import io.hashstream.nativeio.FileOpener;
+import io.hashstream.nativeio.RootDirectory;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,7 +1,7 @@
 package io.hashstream.consumer.internal;
 
 import io.hashstream.consumer.HashAlgorithm;
-import io.hashstream.consumer.internal.nativeio.OpenFile;
+import io.hashstream.nativeio.OpenFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

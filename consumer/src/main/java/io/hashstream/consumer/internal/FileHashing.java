@@ -1,10 +1,16 @@
 package io.hashstream.consumer.internal;
 
+import io.hashstream.nativeio.StatTime;
+
+import io.hashstream.nativeio.FileState;
+
+import io.hashstream.nativeio.FileKind;
+
 import io.hashstream.consumer.HashAlgorithm;
-import io.hashstream.consumer.internal.nativeio.FileOpener;
-import io.hashstream.consumer.internal.nativeio.OpenFile;
-import io.hashstream.consumer.internal.nativeio.OpenOutcome;
-import io.hashstream.consumer.internal.nativeio.RootDirectory;
+import io.hashstream.nativeio.FileOpener;
+import io.hashstream.nativeio.OpenFile;
+import io.hashstream.nativeio.OpenOutcome;
+import io.hashstream.nativeio.RootDirectory;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package io.hashstream.consumer.internal;
 
+import io.hashstream.nativeio.FileState;
+
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

@@ -1,7 +1,7 @@
 package io.hashstream.consumer.internal;
 
 import io.hashstream.consumer.HashAlgorithm;
-import io.hashstream.consumer.internal.nativeio.FileOpener;
+import io.hashstream.nativeio.FileOpener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

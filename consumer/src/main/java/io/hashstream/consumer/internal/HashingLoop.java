@@ -4,7 +4,7 @@ import io.hashstream.consumer.ConsumerHealth;
 import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.HashAlgorithm;
 import io.hashstream.consumer.ConsumerStoppedException;
-import io.hashstream.consumer.internal.nativeio.FileOpener;
+import io.hashstream.nativeio.FileOpener;
 import io.hashstream.schemas.FileKey;
 import io.hashstream.schemas.SourceHeaders;
 import io.hashstream.schemas.avro.FileChangeEvent;

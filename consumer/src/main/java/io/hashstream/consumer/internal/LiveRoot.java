@@ -1,6 +1,6 @@
 package io.hashstream.consumer.internal;
 
-import io.hashstream.consumer.internal.nativeio.RootDirectory;
+import io.hashstream.nativeio.RootDirectory;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

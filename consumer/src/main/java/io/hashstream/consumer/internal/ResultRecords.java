@@ -1,5 +1,11 @@
 package io.hashstream.consumer.internal;
 
+import io.hashstream.nativeio.StatTime;
+
+import io.hashstream.nativeio.FileState;
+
+import io.hashstream.nativeio.FileKind;
+
 import io.hashstream.consumer.HashAlgorithm;
 import io.hashstream.schemas.FileKey;
 import io.hashstream.schemas.SourceHeaders;

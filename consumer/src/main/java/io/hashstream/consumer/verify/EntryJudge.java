@@ -1,13 +1,12 @@
 package io.hashstream.consumer.verify;
 
-import io.hashstream.consumer.internal.FileKind;
-import io.hashstream.consumer.internal.FileState;
-import io.hashstream.consumer.internal.StatTime;
+import io.hashstream.nativeio.FileKind;
+import io.hashstream.nativeio.FileState;
+import io.hashstream.nativeio.StatTime;
 import io.hashstream.schemas.avro.FileType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Holds an entry against the file's metadata now. A different size, inode, modification or status

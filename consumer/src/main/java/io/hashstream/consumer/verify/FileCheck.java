@@ -1,10 +1,10 @@
 package io.hashstream.consumer.verify;
 
 import io.hashstream.consumer.internal.FileHashing;
-import io.hashstream.consumer.internal.FileState;
-import io.hashstream.consumer.internal.FileStats;
+import io.hashstream.nativeio.FileState;
+import io.hashstream.nativeio.FileStats;
 import io.hashstream.consumer.internal.HashOutcome;
-import io.hashstream.consumer.internal.nativeio.FileOpener;
+import io.hashstream.nativeio.FileOpener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HexFormat;

@@ -1,6 +1,6 @@
 package io.hashstream.consumer.verify;
 
-import io.hashstream.consumer.internal.nativeio.RootDirectory;
+import io.hashstream.nativeio.RootDirectory;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package io.hashstream.consumer.verify;
 
 import io.hashstream.consumer.internal.FileHashing;
-import io.hashstream.consumer.internal.nativeio.RootDirectory;
+import io.hashstream.nativeio.RootDirectory;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -3,8 +3,8 @@ package io.hashstream.consumer.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hashstream.consumer.HashAlgorithm;
-import io.hashstream.consumer.internal.nativeio.FileOpener;
-import io.hashstream.consumer.internal.nativeio.RootDirectory;
+import io.hashstream.nativeio.FileOpener;
+import io.hashstream.nativeio.RootDirectory;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.hashstream.consumer.internal;
 
+import io.hashstream.nativeio.FileKind;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Random;
-import io.hashstream.consumer.internal.nativeio.FileOpener;
-import io.hashstream.consumer.internal.nativeio.RootDirectory;
+import io.hashstream.nativeio.FileOpener;
+import io.hashstream.nativeio.RootDirectory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

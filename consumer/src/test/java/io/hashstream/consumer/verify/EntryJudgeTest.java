@@ -2,9 +2,9 @@ package io.hashstream.consumer.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hashstream.consumer.internal.FileKind;
-import io.hashstream.consumer.internal.FileState;
-import io.hashstream.consumer.internal.StatTime;
+import io.hashstream.nativeio.FileKind;
+import io.hashstream.nativeio.FileState;
+import io.hashstream.nativeio.StatTime;
 import io.hashstream.schemas.avro.FileType;
 import io.hashstream.schemas.avro.HashStatus;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package io.hashstream.producer.internal;
 
+import io.hashstream.nativeio.StatFs;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

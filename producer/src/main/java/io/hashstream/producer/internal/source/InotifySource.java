@@ -1,15 +1,21 @@
 package io.hashstream.producer.internal.source;
 
-import static io.hashstream.producer.internal.source.Inotify.IN_CREATE;
-import static io.hashstream.producer.internal.source.Inotify.IN_DELETE;
-import static io.hashstream.producer.internal.source.Inotify.IN_DELETE_SELF;
-import static io.hashstream.producer.internal.source.Inotify.IN_IGNORED;
-import static io.hashstream.producer.internal.source.Inotify.IN_ISDIR;
-import static io.hashstream.producer.internal.source.Inotify.IN_MOVED_FROM;
-import static io.hashstream.producer.internal.source.Inotify.IN_MOVED_TO;
-import static io.hashstream.producer.internal.source.Inotify.IN_MOVE_SELF;
-import static io.hashstream.producer.internal.source.Inotify.IN_Q_OVERFLOW;
-import static io.hashstream.producer.internal.source.Inotify.IN_UNMOUNT;
+import io.hashstream.nativeio.InotifyException;
+
+import io.hashstream.nativeio.InotifyEvent;
+
+import io.hashstream.nativeio.Inotify;
+
+import static io.hashstream.nativeio.Inotify.IN_CREATE;
+import static io.hashstream.nativeio.Inotify.IN_DELETE;
+import static io.hashstream.nativeio.Inotify.IN_DELETE_SELF;
+import static io.hashstream.nativeio.Inotify.IN_IGNORED;
+import static io.hashstream.nativeio.Inotify.IN_ISDIR;
+import static io.hashstream.nativeio.Inotify.IN_MOVED_FROM;
+import static io.hashstream.nativeio.Inotify.IN_MOVED_TO;
+import static io.hashstream.nativeio.Inotify.IN_MOVE_SELF;
+import static io.hashstream.nativeio.Inotify.IN_Q_OVERFLOW;
+import static io.hashstream.nativeio.Inotify.IN_UNMOUNT;
 
 import io.hashstream.producer.Watching;
 import io.hashstream.producer.internal.Failures;
@@ -18,7 +24,7 @@ import io.hashstream.producer.internal.ProducerMetrics;
 import io.hashstream.producer.internal.RootGuard;
 import io.hashstream.producer.internal.RootSpec;
 import io.hashstream.producer.internal.Stat;
-import io.hashstream.producer.internal.StatFs;
+import io.hashstream.nativeio.StatFs;
 import io.hashstream.producer.internal.source.WatchTree.Node;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -495,8 +501,8 @@ final class InotifySource implements ChangeSource {
       case Inotify.Watch.Missing() -> {
         return null;
       }
-      case Inotify.Watch.LimitReached() -> {
-        refused(root, relative, Inotify.describe(Inotify.ENOSPC));
+      case Inotify.Watch.LimitReached limit -> {
+        refused(root, relative, limit.reason());
         return null;
       }
       case Inotify.Watch.Refused(String reason) -> {

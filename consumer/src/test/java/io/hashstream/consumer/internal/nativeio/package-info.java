@@ -1,4 +1,0 @@
-@NullMarked
-package io.hashstream.consumer.internal.nativeio;
-
-import org.jspecify.annotations.NullMarked;

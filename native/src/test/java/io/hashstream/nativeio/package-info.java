@@ -1,0 +1,4 @@
+@NullMarked
+package io.hashstream.nativeio;
+
+import org.jspecify.annotations.NullMarked;
