@@ -4,6 +4,7 @@ import io.hashstream.producer.KafkaSettings;
 import io.hashstream.producer.ProducerSettings;
 import io.hashstream.producer.Timing;
 import io.hashstream.producer.WatchedRoot;
+import io.hashstream.producer.internal.EventIds;
 import io.hashstream.producer.internal.Events;
 import io.hashstream.producer.internal.Failures;
 import io.hashstream.producer.internal.FileState;
@@ -78,10 +79,11 @@ final class PublishBench {
       long keyBytes = 0;
       long valueBytes = 0;
       int sample = Math.min(count, 10_000);
+      EventIds ids = new EventIds();
       for (int i = 0; i < sample; i++) {
         Outgoing change = changes.next(i);
         keyBytes += change.ref().key().getBytes(StandardCharsets.UTF_8).length;
-        byte[] value = serializer.serialize(topic, Events.event(change, settings.producerId(), epoch, i));
+        byte[] value = serializer.serialize(topic, Events.event(change, ids.next(), settings.producerId(), epoch, i));
         valueBytes += value == null ? 0 : value.length;
       }
 

@@ -10,11 +10,11 @@ import java.util.UUID;
 public final class Events {
   private Events() {}
 
-  public static FileChangeEvent event(Outgoing outgoing, String producerId, long epoch, long sequence) {
+  public static FileChangeEvent event(Outgoing outgoing, UUID eventId, String producerId, long epoch, long sequence) {
     FileState state = outgoing.state();
     FileState.Identity identity = state == null ? null : state.identity();
     return FileChangeEvent.newBuilder()
-        .setEventId(UUID.randomUUID())
+        .setEventId(eventId)
         .setProducerId(producerId)
         .setRoot(outgoing.ref().root())
         .setPath(outgoing.ref().path())

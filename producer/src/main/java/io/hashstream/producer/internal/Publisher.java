@@ -37,6 +37,7 @@ public final class Publisher implements Outbox {
 
   // Owned by the publisher thread.
   private final Map<String, Long> sequences = new HashMap<>();
+  private final EventIds eventIds = new EventIds();
 
   /**
    * @param producer the client, handed over: from {@link #start} on only this class's thread uses
@@ -118,7 +119,7 @@ public final class Publisher implements Outbox {
   private void publish(Outgoing outgoing) {
     String root = outgoing.ref().root();
     long sequence = sequences.getOrDefault(root, 0L);
-    FileChangeEvent event = Events.event(outgoing, producerId, epoch, sequence);
+    FileChangeEvent event = Events.event(outgoing, eventIds.next(), producerId, epoch, sequence);
     long id = outgoing.id();
     try {
       // The outcome reaches the tracker through the callback, not the future.

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Tracker implements ChangeSink {
   private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
-  private static final long TICK_MILLIS = 50;
+  private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final int MAX_MESSAGES_PER_TURN = 20_000;
   private static final long REPORT_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -299,7 +299,7 @@ public final class Tracker implements ChangeSink {
     try {
       long nextReport = System.nanoTime();
       while (!stopping) {
-        Message message = inbox.poll(TICK_MILLIS, TimeUnit.MILLISECONDS);
+        Message message = inbox.poll(untilNextTimer(System.nanoTime()), TimeUnit.NANOSECONDS);
         long now = System.nanoTime();
         for (int handled = 0; message != null; handled++) {
           handle(message, now);
@@ -325,6 +325,23 @@ public final class Tracker implements ChangeSink {
     } catch (RuntimeException | Error e) {
       failures.fail("tracker", e);
     }
+  }
+
+  /**
+   * How long the mailbox may be waited on: until the next timer is due, or a tick (the journal and
+   * the gauges are written at least that often). A path whose settle window ends is looked at then,
+   * not at the next tick.
+   */
+  private long untilNextTimer(long now) {
+    long wait = TICK_NANOS;
+    Pending next = timers.peek();
+    if (next != null) {
+      wait = Math.min(wait, next.checkAt - now);
+    }
+    if (!ready.isEmpty() && pausedUntilNanos - now > 0) {
+      wait = Math.min(wait, pausedUntilNanos - now);
+    }
+    return Math.max(0, wait);
   }
 
   private void handle(Message message, long now) {
