@@ -692,7 +692,7 @@ public final class Tracker implements ChangeSink {
     RootSpec root = Objects.requireNonNull(roots.get(entry.ref.root()));
     FileState current;
     try {
-      current = Stat.lstat(root.resolve(entry.ref.path()));
+      current = lookAgain(entry, root, now);
       if (current != null && entry.expectedGone) {
         // Retired with its directory: if that directory is now a symbolic link, the file seen
         // through it is the link target's, not the tree's (and costs a realpath only here).
@@ -730,6 +730,20 @@ public final class Tracker implements ChangeSink {
       return;
     }
     send(entry, current, now);
+  }
+
+  /**
+   * What is at a due path now. A quiet state seen less than a settle window ago is taken as it was
+   * seen, without a second {@code lstat}: its directory is watched (or polled), so a change after
+   * that look is an event of its own (or the next poll's), and a file last modified before the
+   * window began has settled already. Anything else is looked at again.
+   */
+  private @Nullable FileState lookAgain(Pending entry, RootSpec root, long now) throws IOException {
+    FileState seen = entry.observed;
+    if (seen != null && entry.quiet && !entry.expectedGone && now - entry.changedAt < settleNanos) {
+      return seen;
+    }
+    return Stat.lstat(root.resolve(entry.ref.path()));
   }
 
   private void send(Pending entry, @Nullable FileState state, long now) {
