@@ -1,15 +1,8 @@
 package io.hashstream.nativeio;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -23,12 +16,7 @@ final class InotifyParser {
   /** The fixed part of an event. */
   static final int HEADER_BYTES = 16;
 
-  private final CharsetDecoder utf8 =
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
-  private byte[] name = new byte[256];
+  private final NativeNames names = new NativeNames();
 
   /**
    * Hands every complete event of {@code buffer[0, length)} to {@code events}, in order.
@@ -59,29 +47,7 @@ final class InotifyParser {
   }
 
   private @Nullable String name(MemorySegment buffer, int start, int padded) {
-    int length = 0;
-    while (length < padded && buffer.get(JAVA_BYTE, start + length) != 0) {
-      length++;
-    }
-    if (length == 0) {
-      return "";
-    }
-    if (name.length < length) {
-      name = new byte[Math.max(length, 2 * name.length)];
-    }
-    MemorySegment.copy(buffer, JAVA_BYTE, start, name, 0, length);
-    boolean ascii = true;
-    for (int i = 0; i < length && ascii; i++) {
-      ascii = name[i] >= 0;
-    }
-    if (ascii) {
-      return new String(name, 0, length, StandardCharsets.US_ASCII);
-    }
-    try {
-      CharBuffer decoded = utf8.reset().decode(ByteBuffer.wrap(name, 0, length));
-      return decoded.toString();
-    } catch (CharacterCodingException e) {
-      return null;
-    }
+    int length = NativeNames.length(buffer, start, padded);
+    return length == 0 ? "" : names.decode(buffer, start, length);
   }
 }

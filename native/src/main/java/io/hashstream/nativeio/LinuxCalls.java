@@ -43,6 +43,9 @@ final class LinuxCalls {
   static final long RESOLVE_BENEATH = 0x08;
   /** The same on every architecture: openat2 came after the system call tables were unified. */
   static final long SYS_OPENAT2 = 437;
+  /** getdents64 on x86-64 (61 on aarch64). */
+  private static final long SYS_GETDENTS64 = 217;
+  static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
   // <linux/stat.h>
   static final int STATX_TYPE = 0x0001;
@@ -122,6 +125,16 @@ final class LinuxCalls {
       handle(
           "syscall",
           FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG),
+          Linker.Option.firstVariadicArg(1));
+
+  /**
+   * {@code long syscall(long number, ...)} for getdents64 (fd, buffer, size): glibc's wrapper came
+   * in 2.30, the system call in Linux 2.4.
+   */
+  private static final MethodHandle SYSCALL_GETDENTS =
+      handle(
+          "syscall",
+          FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG),
           Linker.Option.firstVariadicArg(1));
 
   /** {@code int open(const char *path, int flags, ...)}, the mode passed as its variadic int. */
@@ -209,6 +222,30 @@ final class LinuxCalls {
     try {
       return (int)
           STATX_CALL.invokeExact(capture, fd, emptyPath, AT_EMPTY_PATH, STATX_BASIC_STATS, buffer);
+    } catch (Throwable t) {
+      throw Downcalls.unexpected(t);
+    }
+  }
+
+  /**
+   * {@code statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buffer)}: {@code lstat} of a
+   * name relative to a directory's descriptor; 0, or -1 with errno saved.
+   */
+  static int statxAt(MemorySegment capture, int dirfd, MemorySegment name, MemorySegment buffer) {
+    try {
+      return (int) STATX_CALL.invokeExact(capture, dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buffer);
+    } catch (Throwable t) {
+      throw Downcalls.unexpected(t);
+    }
+  }
+
+  /**
+   * {@code getdents64(fd, buffer, size)}: the bytes of {@code struct linux_dirent64} records
+   * written, 0 at the end of the directory, or -1 with errno saved.
+   */
+  static long getdents64(MemorySegment capture, int fd, MemorySegment buffer) {
+    try {
+      return (long) SYSCALL_GETDENTS.invokeExact(capture, SYS_GETDENTS64, (long) fd, buffer, buffer.byteSize());
     } catch (Throwable t) {
       throw Downcalls.unexpected(t);
     }

@@ -13,7 +13,7 @@ final class OwnerGuard {
   void enter() {
     if (!busy.compareAndSet(false, true)) {
       throw new ConcurrentModificationException(
-          "a file opener is used by one thread at a time: give each hashing thread its own");
+          "a file opener or directory reader is used by one thread at a time: give each thread its own");
     }
   }
 

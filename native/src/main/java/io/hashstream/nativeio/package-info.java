@@ -1,7 +1,7 @@
 /**
  * hashstream's calls into the operating system through the FFM API. <b>The only place in hashstream
  * that calls native code</b>: every downcall handle, struct layout and constant is in this package
- * ({@code LinuxCalls} for the opener, {@code InotifyCalls} for inotify, {@link
+ * ({@code LinuxCalls} for the opener and the directory reader, {@code InotifyCalls} for inotify, {@link
  * io.hashstream.nativeio.StatFs}, all linked through {@code Downcalls}, which captures {@code errno}),
  * every {@link java.lang.foreign.Arena} of theirs is created here, and nothing native leaves it:
  * errno values become messages that say what to do ({@code Errno}, {@link
@@ -16,6 +16,8 @@
  *       io.hashstream.nativeio.FileStats}, {@link io.hashstream.nativeio.PathResolver});
  *   <li>the producer's inotify instance: {@link io.hashstream.nativeio.Inotify}, {@link
  *       io.hashstream.nativeio.InotifyEvent}, {@link io.hashstream.nativeio.InotifyException};
+ *   <li>the producer's scans: {@link io.hashstream.nativeio.DirectoryReader} ({@code getdents64}, then
+ *       one {@code statx} per entry relative to the directory's descriptor);
  *   <li>a file system's type and identity: {@link io.hashstream.nativeio.StatFs}.
  * </ul>
  *
@@ -73,6 +75,10 @@
  *       thread (the producer's reader) awaits, reads and adds or removes watches; {@link
  *       io.hashstream.nativeio.Inotify#wakeUp} may come from any thread; it is closed once that
  *       thread has stopped.
+ *   <li>A {@link io.hashstream.nativeio.DirectoryReader} per scanning thread owns its arena (the
+ *       errno capture, a 64 KiB dirent buffer, the statx buffer), like an opener: built on any
+ *       thread, used by one at a time, closed once; each directory's descriptor is closed before
+ *       {@code read} returns.
  *   <li>{@link io.hashstream.nativeio.StatFs} allocates in a confined arena per call, on the calling
  *       thread.
  * </ul>

@@ -1,5 +1,6 @@
 package io.hashstream.producer.internal;
 
+import io.hashstream.nativeio.StatTime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -78,6 +79,35 @@ public final class Stat {
       }
     }
     return lstat(file);
+  }
+
+  /**
+   * The producer's state of what the native reader saw: the same values as {@link #lstat} reads
+   * through the JDK (the device encoded as the JDK's {@code unix:dev}, times in nanoseconds).
+   */
+  public static FileState of(io.hashstream.nativeio.FileState seen) {
+    FileType type =
+        switch (seen.kind()) {
+          case REGULAR -> FileType.REGULAR;
+          case DIRECTORY -> FileType.DIRECTORY;
+          case SYMLINK -> FileType.SYMLINK;
+          case FIFO, DEVICE, SOCKET, OTHER -> FileType.OTHER;
+        };
+    io.hashstream.nativeio.FileState.Identity identity = seen.identity();
+    return new FileState(
+        type,
+        seen.size(),
+        nanos(seen.modified()),
+        seen.changed() == null ? null : nanos(seen.changed()),
+        identity == null ? null : new FileState.Identity(identity.device(), identity.inode()));
+  }
+
+  private static @Nullable Long nanos(StatTime time) {
+    try {
+      return Math.addExact(Math.multiplyExact(time.seconds(), 1_000_000_000L), time.nanos());
+    } catch (ArithmeticException e) {
+      return null;
+    }
   }
 
   private static FileState fromUnix(Map<String, Object> attributes) {

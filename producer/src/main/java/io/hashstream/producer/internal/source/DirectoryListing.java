@@ -1,5 +1,6 @@
 package io.hashstream.producer.internal.source;
 
+import io.hashstream.nativeio.DirectoryReader;
 import io.hashstream.producer.internal.FileState;
 import io.hashstream.producer.internal.RootSpec;
 import io.hashstream.producer.internal.Stat;
@@ -12,14 +13,41 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One directory of a root as a scan sees it: what {@code lstat} shows of each entry, filtered. */
-final class DirectoryListing {
+/**
+ * One directory of a root as a scan sees it: what {@code lstat} shows of each entry, filtered. On
+ * Linux through {@link DirectoryReader} (one {@code statx} per entry, relative to the directory),
+ * elsewhere through the JDK ({@code DirectoryStream} and the {@code unix} attribute view). One per
+ * scanning thread: the reader's buffers are that thread's.
+ */
+final class DirectoryListing implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryListing.class);
 
-  private DirectoryListing() {}
+  private final @Nullable DirectoryReader reader;
+
+  private DirectoryListing(@Nullable DirectoryReader reader) {
+    this.reader = reader;
+  }
+
+  /** The native reader where it can run, the JDK's listing elsewhere. */
+  static DirectoryListing forThisPlatform() {
+    return new DirectoryListing(DirectoryReader.open().orElse(null));
+  }
+
+  /** Through the JDK only. */
+  static DirectoryListing portable() {
+    return new DirectoryListing(null);
+  }
+
+  @Override
+  public void close() {
+    if (reader != null) {
+      reader.close();
+    }
+  }
 
   /** What listing a directory found. */
   sealed interface Result {
@@ -38,7 +66,39 @@ final class DirectoryListing {
     record Unreadable(IOException cause) implements Result {}
   }
 
-  static Result list(RootSpec root, String relative) {
+  Result list(RootSpec root, String relative) {
+    DirectoryReader nativeReader = reader;
+    return nativeReader != null ? listNatively(nativeReader, root, relative) : listPortably(root, relative);
+  }
+
+  private static Result listNatively(DirectoryReader reader, RootSpec root, String relative) {
+    Path directory = root.resolve(relative);
+    return switch (reader.read(directory)) {
+      case DirectoryReader.Listing.Missing() -> new Result.Missing();
+      case DirectoryReader.Listing.Unreadable(String reason) -> new Result.Unreadable(new IOException(reason));
+      case DirectoryReader.Listing.Entries(List<DirectoryReader.Entry> entries, int unrepresentable, List<String> unexamined) -> {
+        for (String problem : unexamined) {
+          LOG.warn("cannot examine {}/{}", directory, problem);
+        }
+        List<ChangeSink.Listed> files = new ArrayList<>(entries.size());
+        List<String> subdirectories = new ArrayList<>();
+        for (DirectoryReader.Entry entry : entries) {
+          String child = RootSpec.child(relative, entry.name());
+          FileState state = Stat.of(entry.state());
+          if (state.isDirectory()) {
+            if (root.filter().acceptsDirectory(child)) {
+              subdirectories.add(entry.name());
+            }
+          } else if (root.filter().acceptsFile(child)) {
+            files.add(new ChangeSink.Listed(entry.name(), state));
+          }
+        }
+        yield new Result.Listed(files, subdirectories, unrepresentable);
+      }
+    };
+  }
+
+  private static Result listPortably(RootSpec root, String relative) {
     Path directory = root.resolve(relative);
     List<ChangeSink.Listed> files = new ArrayList<>();
     List<String> subdirectories = new ArrayList<>();

@@ -127,6 +127,8 @@ final class InotifySource implements ChangeSource {
   /** Each device seen in {@link Watching.Mode#AUTO}: the network file system it holds, if one. */
   private final Map<Long, Optional<String>> networkDevices = new HashMap<>();
   private final UnpublishableNames scannerNames;
+  /** Closed by the scanner when it ends, or by {@link #close} if it never started. */
+  private final DirectoryListing listing = DirectoryListing.forThisPlatform();
 
   InotifySource(
       List<RootSpec> roots,
@@ -177,7 +179,18 @@ final class InotifySource implements ChangeSource {
     if (inotify != null) {
       reader = Thread.ofPlatform().name("hashstream-inotify").daemon().start(() -> run("inotify reader", this::readLoop));
     }
-    scanner = Thread.ofPlatform().name("hashstream-scanner").daemon().start(() -> run("scanner", this::scanLoop));
+    scanner =
+        Thread.ofPlatform()
+            .name("hashstream-scanner")
+            .daemon()
+            .start(
+                () -> {
+                  try {
+                    run("scanner", this::scanLoop);
+                  } finally {
+                    listing.close();
+                  }
+                });
   }
 
   @Override
@@ -202,6 +215,7 @@ final class InotifySource implements ChangeSource {
       instance = inotify;
     }
     if (scannerThread == null) {
+      listing.close();
       return;
     }
     if (instance != null) {
@@ -630,7 +644,7 @@ final class InotifySource implements ChangeSource {
         polled.remove(poll);
       }
     }
-    switch (DirectoryListing.list(root, relative)) {
+    switch (listing.list(root, relative)) {
       case DirectoryListing.Result.Missing() -> {
         polled.remove(poll);
         if (relative.isEmpty()) {

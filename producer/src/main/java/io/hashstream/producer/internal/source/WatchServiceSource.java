@@ -78,6 +78,8 @@ final class WatchServiceSource implements ChangeSource {
   // Owned by the watcher thread.
   private final WatchTree<WatchKey> tree;
   private final ScanQueue work = new ScanQueue();
+  /** Closed by the watcher thread when it ends, or by {@link #close} if it never started. */
+  private final DirectoryListing listing = DirectoryListing.forThisPlatform();
   private long nextReconcileNanos;
   private long nextRootCheckNanos;
   private long burstStartNanos;
@@ -135,6 +137,7 @@ final class WatchServiceSource implements ChangeSource {
       service = watchService;
     }
     if (running == null) {
+      listing.close();
       return;
     }
     try {
@@ -168,6 +171,8 @@ final class WatchServiceSource implements ChangeSource {
       }
     } catch (RuntimeException | Error e) {
       failures.fail("watcher", e);
+    } finally {
+      listing.close();
     }
   }
 
@@ -445,7 +450,7 @@ final class WatchServiceSource implements ChangeSource {
     }
     List<ChangeSink.Listed> files;
     List<String> subdirectories;
-    switch (DirectoryListing.list(root, relative)) {
+    switch (listing.list(root, relative)) {
       case DirectoryListing.Result.Missing() -> {
         if (node != null) {
           tree.retire(node);
