@@ -692,7 +692,7 @@ public final class Tracker implements ChangeSink {
     RootSpec root = Objects.requireNonNull(roots.get(entry.ref.root()));
     FileState current;
     try {
-      current = lookAgain(entry, root, now);
+      current = lookAgain(entry, root);
       if (current != null && entry.expectedGone) {
         // Retired with its directory: if that directory is now a symbolic link, the file seen
         // through it is the link target's, not the tree's (and costs a realpath only here).
@@ -733,14 +733,15 @@ public final class Tracker implements ChangeSink {
   }
 
   /**
-   * What is at a due path now. A quiet state seen less than a settle window ago is taken as it was
-   * seen, without a second {@code lstat}: its directory is watched (or polled), so a change after
-   * that look is an event of its own (or the next poll's), and a file last modified before the
-   * window began has settled already. Anything else is looked at again.
+   * What is at a due path now. A quiet state (last modified and changed before the settle window)
+   * is taken as it was last seen, without a second {@code lstat}, however long it waited for room
+   * in flight: its directory is watched or polled, so any change after that look was reported and
+   * has updated what this entry saw (a new {@code ctime} makes it not quiet). Anything else is
+   * looked at again.
    */
-  private @Nullable FileState lookAgain(Pending entry, RootSpec root, long now) throws IOException {
+  private @Nullable FileState lookAgain(Pending entry, RootSpec root) throws IOException {
     FileState seen = entry.observed;
-    if (seen != null && entry.quiet && !entry.expectedGone && now - entry.changedAt < settleNanos) {
+    if (seen != null && entry.quiet && !entry.expectedGone) {
       return seen;
     }
     return Stat.lstat(root.resolve(entry.ref.path()));
