@@ -311,6 +311,15 @@ final class E2eReport {
               span(tag, true), number(tag + ".cpu.producer"), String.join(" + ", each), number(tag + ".cpu.broker"),
               number(tag + ".cpu.registry"), all, unit));
         });
+    SMALL_RUNS.forEach(
+        (tag, who) -> {
+          if (!has(tag + ".cpu.producer_at_first_event")) {
+            return;
+          }
+          double steady = number(tag + ".cpu.producer") - number(tag + ".cpu.producer_at_first_event");
+          line(String.format(Locale.ROOT, "| `%s`: the producer after its first event (steady state) | | %.1f | | | | | %,.0f µs/file |",
+              tag, steady, steady * 1e6 / number("meta.small_files")));
+        });
     for (String[] tool : new String[][] {{"tools.small.sha256sum", "`xargs sha256sum`"}, {"tools.small.openssl", "`xargs openssl dgst`"},
         {"tools.small.java_wall", "Java walk + hash (whole JVM)"}}) {
       if (has(tool[0] + "_cpu")) {
