@@ -68,10 +68,9 @@ public final class DirectoryReader implements AutoCloseable {
      *
      * @param entries the entries whose name is valid UTF-8, with what {@code lstat} shows of each
      * @param unrepresentable entries whose name is not valid UTF-8, left out
-     * @param unexamined entries that could not be examined (not those gone meanwhile), each with the
-     *     reason, for the log
+     * @param unexamined entries that {@code statx} could not examine (not those gone meanwhile)
      */
-    record Entries(List<Entry> entries, int unrepresentable, List<String> unexamined) implements Listing {}
+    record Entries(List<Entry> entries, int unrepresentable, List<Unexamined> unexamined) implements Listing {}
 
     /** The directory is gone, or is not a directory. */
     record Missing() implements Listing {}
@@ -82,6 +81,9 @@ public final class DirectoryReader implements AutoCloseable {
 
   /** One entry of a directory and its state. */
   public record Entry(String name, FileState state) {}
+
+  /** An entry {@code statx} could not examine, and why: the caller may look at it another way. */
+  public record Unexamined(String name, String reason) {}
 
   /** Reads {@code directory} (following symbolic links on the way to it, as {@code open} does). */
   public Listing read(Path directory) {
@@ -110,7 +112,7 @@ public final class DirectoryReader implements AutoCloseable {
 
   private Listing entries(int fd) {
     List<Entry> found = new ArrayList<>();
-    List<String> unexamined = new ArrayList<>();
+    List<Unexamined> unexamined = new ArrayList<>();
     int unrepresentable = 0;
     while (true) {
       long bytes = LinuxCalls.getdents64(capture, fd, entries);
@@ -142,14 +144,14 @@ public final class DirectoryReader implements AutoCloseable {
         if (LinuxCalls.statxAt(capture, fd, nameAt, statx) != 0) {
           int errno = Downcalls.errno(capture);
           if (errno != Errno.ENOENT) {
-            unexamined.add(decoded + ": " + Errno.describe(errno));
+            unexamined.add(new Unexamined(decoded, Errno.describe(errno)));
           }
           continue;
         }
         try {
           found.add(new Entry(decoded, LinuxCalls.fileState(statx)));
         } catch (IOException e) {
-          unexamined.add(decoded + ": " + e.getMessage());
+          unexamined.add(new Unexamined(decoded, String.valueOf(e.getMessage())));
         }
       }
     }

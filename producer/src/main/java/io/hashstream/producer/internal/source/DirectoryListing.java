@@ -76,26 +76,47 @@ final class DirectoryListing implements AutoCloseable {
     return switch (reader.read(directory)) {
       case DirectoryReader.Listing.Missing() -> new Result.Missing();
       case DirectoryReader.Listing.Unreadable(String reason) -> new Result.Unreadable(new IOException(reason));
-      case DirectoryReader.Listing.Entries(List<DirectoryReader.Entry> entries, int unrepresentable, List<String> unexamined) -> {
-        for (String problem : unexamined) {
-          LOG.warn("cannot examine {}/{}", directory, problem);
-        }
+      case DirectoryReader.Listing.Entries(
+              List<DirectoryReader.Entry> entries, int unrepresentable, List<DirectoryReader.Unexamined> unexamined) -> {
         List<ChangeSink.Listed> files = new ArrayList<>(entries.size());
         List<String> subdirectories = new ArrayList<>();
         for (DirectoryReader.Entry entry : entries) {
-          String child = RootSpec.child(relative, entry.name());
-          FileState state = Stat.of(entry.state());
-          if (state.isDirectory()) {
-            if (root.filter().acceptsDirectory(child)) {
-              subdirectories.add(entry.name());
-            }
-          } else if (root.filter().acceptsFile(child)) {
-            files.add(new ChangeSink.Listed(entry.name(), state));
+          take(root, relative, entry.name(), Stat.of(entry.state()), files, subdirectories);
+        }
+        for (DirectoryReader.Unexamined entry : unexamined) {
+          // statx could not say (a file system that leaves out a field): lstat through the JDK may.
+          FileState state;
+          try {
+            state = Stat.lstat(directory.resolve(entry.name()));
+          } catch (IOException e) {
+            LOG.warn("cannot examine {}/{}: {}", directory, entry.name(), entry.reason());
+            continue;
+          }
+          if (state != null) {
+            take(root, relative, entry.name(), state, files, subdirectories);
           }
         }
         yield new Result.Listed(files, subdirectories, unrepresentable);
       }
     };
+  }
+
+  /** Keeps an entry the root's filter accepts: a subdirectory's name, or a file with its state. */
+  private static void take(
+      RootSpec root,
+      String relative,
+      String name,
+      FileState state,
+      List<ChangeSink.Listed> files,
+      List<String> subdirectories) {
+    String child = RootSpec.child(relative, name);
+    if (state.isDirectory()) {
+      if (root.filter().acceptsDirectory(child)) {
+        subdirectories.add(name);
+      }
+    } else if (root.filter().acceptsFile(child)) {
+      files.add(new ChangeSink.Listed(name, state));
+    }
   }
 
   private static Result listPortably(RootSpec root, String relative) {
@@ -113,8 +134,6 @@ final class DirectoryListing implements AutoCloseable {
           unpublishable++;
           continue;
         }
-        String name = fileName.toString();
-        String child = RootSpec.child(relative, name);
         FileState state;
         try {
           state = Stat.lstat(entry);
@@ -122,15 +141,8 @@ final class DirectoryListing implements AutoCloseable {
           LOG.warn("cannot examine {}: {}", entry, e.toString());
           continue;
         }
-        if (state == null) {
-          continue;
-        }
-        if (state.isDirectory()) {
-          if (root.filter().acceptsDirectory(child)) {
-            subdirectories.add(name);
-          }
-        } else if (root.filter().acceptsFile(child)) {
-          files.add(new ChangeSink.Listed(name, state));
+        if (state != null) {
+          take(root, relative, fileName.toString(), state, files, subdirectories);
         }
       }
     } catch (NoSuchFileException | NotDirectoryException e) {
