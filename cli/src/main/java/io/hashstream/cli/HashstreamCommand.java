@@ -18,7 +18,6 @@ import picocli.CommandLine.Spec;
     name = "hashstream",
     mixinStandardHelpOptions = true,
     versionProvider = HashstreamCommand.Version.class,
-    subcommands = {UpCommand.class, LocalCommand.class, ConsumerCommand.class, TailCommand.class, ProducerCommand.class, VerifyCommand.class},
     description = "Turns file-system changes into a stream of content hashes on Apache Kafka.")
 final class HashstreamCommand implements Runnable {
 
