@@ -734,14 +734,15 @@ public final class Tracker implements ChangeSink {
 
   /**
    * What is at a due path now. A quiet state (last modified and changed before the settle window)
-   * is taken as it was last seen, without a second {@code lstat}, however long it waited for room
-   * in flight: its directory is watched or polled, so any change after that look was reported and
-   * has updated what this entry saw (a new {@code ctime} makes it not quiet). Anything else is
-   * looked at again.
+   * that this thread's own {@code lstat} saw, on a report, is taken as it was seen: any change after
+   * that look is a report behind it in the mailbox, which updates this entry (a new {@code ctime}
+   * makes it not quiet). A scan's state is looked at again, however quiet: the scanner posts from
+   * its own thread, so its listing can arrive after the report of a change made since it was taken
+   * (a file deleted after it was listed would be published as there).
    */
   private @Nullable FileState lookAgain(Pending entry, RootSpec root) throws IOException {
     FileState seen = entry.observed;
-    if (seen != null && entry.quiet && !entry.expectedGone) {
+    if (seen != null && entry.quiet && !entry.expectedGone && entry.origin == Origin.WATCH) {
       return seen;
     }
     return Stat.lstat(root.resolve(entry.ref.path()));
