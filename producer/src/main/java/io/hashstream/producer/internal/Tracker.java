@@ -1,11 +1,13 @@
 package io.hashstream.producer.internal;
 
+import io.hashstream.nativeio.PathStat;
 import io.hashstream.producer.Timing;
 import io.hashstream.producer.internal.source.ChangeSink;
 import io.hashstream.producer.internal.store.IndexJournal;
 import io.hashstream.producer.internal.store.TablePosition;
 import io.hashstream.schemas.avro.ChangeKind;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -68,6 +70,11 @@ public final class Tracker implements ChangeSink {
   private volatile Map<String, Integer> heldDeleteCounts = Map.of();
   private final LinkedBlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
   private final Set<PathRef> hinted = ConcurrentHashMap.newKeySet();
+  /**
+   * The tracker thread's {@code lstat}: one {@code statx} into its own buffers where the native
+   * calls run (the JDK's builds a map per call); closed by {@link #close} once the thread stopped.
+   */
+  private final @Nullable PathStat pathStat = PathStat.open().orElse(null);
   /** Files of listings in the mailbox, for {@link #saturated}. */
   private final AtomicLong listedQueued = new AtomicLong();
   /** The pending set's size at the end of the last turn, for {@link #saturated}. */
@@ -173,6 +180,9 @@ public final class Tracker implements ChangeSink {
         journal.close(Map.of());
         return;
       }
+    }
+    if (pathStat != null) {
+      pathStat.close();
     }
     journal.close(indexes);
     // Saved: their memory off the heap goes back now rather than once the collector finds them.
@@ -396,7 +406,7 @@ public final class Tracker implements ChangeSink {
     }
     FileState state;
     try {
-      state = Stat.lstat(root.resolve(ref.path()));
+      state = lstat(root.resolve(ref.path()));
     } catch (IOException e) {
       LOG.debug("cannot examine {}: {}; looking again later", ref.key(), e.toString());
       Pending existing = pending.get(ref);
@@ -745,7 +755,16 @@ public final class Tracker implements ChangeSink {
     if (seen != null && entry.quiet && !entry.expectedGone && entry.origin == Origin.WATCH) {
       return seen;
     }
-    return Stat.lstat(root.resolve(entry.ref.path()));
+    return lstat(root.resolve(entry.ref.path()));
+  }
+
+  /** {@code lstat} on the tracker's thread: natively where it can, else through the JDK. */
+  private @Nullable FileState lstat(Path path) throws IOException {
+    if (pathStat == null) {
+      return Stat.lstat(path);
+    }
+    io.hashstream.nativeio.FileState seen = pathStat.lstat(path);
+    return seen == null ? null : Stat.of(seen);
   }
 
   private void send(Pending entry, @Nullable FileState state, long now) {
