@@ -29,16 +29,15 @@ public final class DirectoryReader implements AutoCloseable {
   private static final int NAME_MAX = 255;
   private static final int O_FLAGS = LinuxCalls.O_RDONLY | LinuxCalls.O_DIRECTORY | LinuxCalls.O_CLOEXEC | LinuxCalls.O_NONBLOCK;
 
-  private final Arena arena;
+  private final OwnedArena owned;
   private final MemorySegment capture;
   private final MemorySegment entries;
   private final MemorySegment statx;
   private final NativeNames names = new NativeNames();
-  private final OwnerGuard guard = new OwnerGuard();
-  private boolean closed;
 
-  private DirectoryReader(Arena arena) {
-    this.arena = arena;
+  private DirectoryReader(OwnedArena owned) {
+    this.owned = owned;
+    Arena arena = owned.arena();
     this.capture = Downcalls.newCapture(arena);
     this.entries = arena.allocate(BUFFER_BYTES, 8);
     this.statx = arena.allocate(LinuxCalls.STATX);
@@ -52,13 +51,11 @@ public final class DirectoryReader implements AutoCloseable {
   /**
    * A reader, or empty where {@link #unavailable} says why not.
    */
-  // The arena is the reader's, closed by close().
-  @SuppressWarnings("MustBeClosedChecker")
   public static Optional<DirectoryReader> open() {
     if (!LinuxSupport.available()) {
       return Optional.empty();
     }
-    return Optional.of(new DirectoryReader(Arena.ofShared()));
+    return Optional.of(new DirectoryReader(new OwnedArena("directory reader")));
   }
 
   /** What reading a directory found. */
@@ -87,11 +84,7 @@ public final class DirectoryReader implements AutoCloseable {
 
   /** Reads {@code directory} (following symbolic links on the way to it, as {@code open} does). */
   public Listing read(Path directory) {
-    guard.enter();
-    if (closed) {
-      guard.exit();
-      throw new IllegalStateException("the directory reader is closed");
-    }
+    owned.enter();
     try (Arena call = Arena.ofConfined()) {
       int fd = LinuxCalls.open(capture, call.allocateFrom(directory.toString()), O_FLAGS);
       if (fd < 0) {
@@ -106,7 +99,7 @@ public final class DirectoryReader implements AutoCloseable {
         Downcalls.close(capture, fd);
       }
     } finally {
-      guard.exit();
+      owned.exit();
     }
   }
 
@@ -166,14 +159,7 @@ public final class DirectoryReader implements AutoCloseable {
   /** Frees the buffers; a second call does nothing. */
   @Override
   public void close() {
-    guard.enter();
-    try {
-      if (!closed) {
-        closed = true;
-        arena.close();
-      }
-    } finally {
-      guard.exit();
-    }
+    owned.close();
   }
+
 }

@@ -23,28 +23,25 @@ public final class PathStat implements AutoCloseable {
   /** PATH_MAX: a longer path is copied into memory of its own call. */
   private static final int PATH_BYTES = 4096;
 
-  private final Arena arena;
+  private final OwnedArena owned;
   private final MemorySegment capture;
   private final MemorySegment statx;
   private final MemorySegment pathBuffer;
-  private final OwnerGuard guard = new OwnerGuard();
-  private boolean closed;
 
-  private PathStat(Arena arena) {
-    this.arena = arena;
+  private PathStat(OwnedArena owned) {
+    this.owned = owned;
+    Arena arena = owned.arena();
     this.capture = Downcalls.newCapture(arena);
     this.statx = arena.allocate(LinuxCalls.STATX);
     this.pathBuffer = arena.allocate(PATH_BYTES);
   }
 
   /** A reader, or empty where the native calls cannot run ({@link DirectoryReader#unavailable}). */
-  // The arena is the reader's, closed by close().
-  @SuppressWarnings("MustBeClosedChecker")
   public static Optional<PathStat> open() {
     if (!LinuxSupport.available()) {
       return Optional.empty();
     }
-    return Optional.of(new PathStat(Arena.ofShared()));
+    return Optional.of(new PathStat(new OwnedArena("path reader")));
   }
 
   /**
@@ -54,11 +51,8 @@ public final class PathStat implements AutoCloseable {
    * @throws IOException if it is there but cannot be examined (permission denied, I/O)
    */
   public @Nullable FileState lstat(Path path) throws IOException {
-    guard.enter();
+    owned.enter();
     try {
-      if (closed) {
-        throw new IllegalStateException("the path reader is closed");
-      }
       byte[] name = path.toString().getBytes(StandardCharsets.UTF_8);
       if (name.length < PATH_BYTES) {
         MemorySegment.copy(name, 0, pathBuffer, JAVA_BYTE, 0, name.length);
@@ -69,7 +63,7 @@ public final class PathStat implements AutoCloseable {
         return stat(call.allocateFrom(path.toString()));
       }
     } finally {
-      guard.exit();
+      owned.exit();
     }
   }
 
@@ -87,14 +81,7 @@ public final class PathStat implements AutoCloseable {
   /** Frees the buffers; a second call does nothing. */
   @Override
   public void close() {
-    guard.enter();
-    try {
-      if (!closed) {
-        closed = true;
-        arena.close();
-      }
-    } finally {
-      guard.exit();
-    }
+    owned.close();
   }
+
 }
