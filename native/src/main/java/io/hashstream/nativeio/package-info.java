@@ -17,7 +17,8 @@
  *   <li>the producer's inotify instance: {@link io.hashstream.nativeio.Inotify}, {@link
  *       io.hashstream.nativeio.InotifyEvent}, {@link io.hashstream.nativeio.InotifyException};
  *   <li>the producer's scans: {@link io.hashstream.nativeio.DirectoryReader} ({@code getdents64}, then
- *       one {@code statx} per entry relative to the directory's descriptor);
+ *       one {@code statx} per entry relative to the directory's descriptor), and its tracker's
+ *       {@code lstat}: {@link io.hashstream.nativeio.PathStat};
  *   <li>a file system's type and identity: {@link io.hashstream.nativeio.StatFs}.
  * </ul>
  *
@@ -75,6 +76,8 @@
  *       thread (the producer's reader) awaits, reads and adds or removes watches; {@link
  *       io.hashstream.nativeio.Inotify#wakeUp} may come from any thread; it is closed once that
  *       thread has stopped.
+ *   <li>A {@link io.hashstream.nativeio.PathStat} per thread (the tracker's) owns its arena (the
+ *       errno capture, a statx buffer, a 4 KiB path buffer), built, used and closed as a reader.
  *   <li>A {@link io.hashstream.nativeio.DirectoryReader} per scanning thread owns its arena (the
  *       errno capture, a 64 KiB dirent buffer, the statx buffer), like an opener: built on any
  *       thread, used by one at a time, closed once; each directory's descriptor is closed before
