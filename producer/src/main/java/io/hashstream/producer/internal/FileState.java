@@ -49,8 +49,13 @@ public record FileState(
 
   /** Nanoseconds since the epoch, or null outside what a long holds. */
   public static @Nullable Long nanos(Instant instant) {
+    return nanos(instant.getEpochSecond(), instant.getNano());
+  }
+
+  /** Nanoseconds since the epoch of a time given as seconds and nanoseconds, or null outside a long. */
+  public static @Nullable Long nanos(long seconds, int nanos) {
     try {
-      return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+      return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos);
     } catch (ArithmeticException e) {
       return null;
     }

@@ -103,11 +103,7 @@ public final class Stat {
   }
 
   private static @Nullable Long nanos(StatTime time) {
-    try {
-      return Math.addExact(Math.multiplyExact(time.seconds(), 1_000_000_000L), time.nanos());
-    } catch (ArithmeticException e) {
-      return null;
-    }
+    return FileState.nanos(time.seconds(), time.nanos());
   }
 
   private static FileState fromUnix(Map<String, Object> attributes) {
