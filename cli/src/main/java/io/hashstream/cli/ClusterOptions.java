@@ -18,23 +18,31 @@ import picocli.CommandLine.Option;
  * environment variable (an option given on the command line wins over the variable).
  */
 final class ClusterOptions {
+  static final String LOCAL_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
+  static final String LOCAL_SCHEMA_REGISTRY = "http://127.0.0.1:8081/apis/ccompat/v7";
+  private static final String BOOTSTRAP_SERVERS_PROPERTY = "bootstrap.servers";
+  private static final String SCHEMA_REGISTRY_PROPERTY = "schema.registry.url";
+
+  private @Nullable Map<String, String> fileProperties;
+
   @Option(
       names = "--bootstrap-servers",
       paramLabel = "HOST:PORT[,...]",
-      defaultValue = "${env:HASHSTREAM_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+      defaultValue = "${env:HASHSTREAM_BOOTSTRAP_SERVERS}",
       description =
-          "Kafka bootstrap servers (env HASHSTREAM_BOOTSTRAP_SERVERS; default: 127.0.0.1:9092,"
-              + " the local runtime).")
-  private String bootstrapServers = "127.0.0.1:9092";
+          "Kafka bootstrap servers (env HASHSTREAM_BOOTSTRAP_SERVERS; else bootstrap.servers of"
+              + " --client-config; default: " + LOCAL_BOOTSTRAP_SERVERS + ", the local runtime).")
+  private @Nullable String bootstrapServers;
 
   @Option(
       names = "--schema-registry",
       paramLabel = "URL",
-      defaultValue = "${env:HASHSTREAM_SCHEMA_REGISTRY:-http://127.0.0.1:8081/apis/ccompat/v7}",
+      defaultValue = "${env:HASHSTREAM_SCHEMA_REGISTRY}",
       description =
-          "Confluent-compatible schema registry URL (env HASHSTREAM_SCHEMA_REGISTRY; default:"
-              + " http://127.0.0.1:8081/apis/ccompat/v7, the local runtime).")
-  private String schemaRegistry = "http://127.0.0.1:8081/apis/ccompat/v7";
+          "Confluent-compatible schema registry URL (env HASHSTREAM_SCHEMA_REGISTRY; else"
+              + " schema.registry.url of --client-config; default: " + LOCAL_SCHEMA_REGISTRY
+              + ", the local runtime).")
+  private @Nullable String schemaRegistry;
 
   @Option(
       names = "--client-config",
@@ -46,8 +54,17 @@ final class ClusterOptions {
               + " HASHSTREAM_CLIENT_CONFIG.")
   private @Nullable Path clientConfig;
 
+  /** The option or its variable, else the client configuration's, else the local runtime's. */
   String bootstrapServers() {
-    return bootstrapServers;
+    return chosen(bootstrapServers, BOOTSTRAP_SERVERS_PROPERTY, LOCAL_BOOTSTRAP_SERVERS);
+  }
+
+  private String chosen(@Nullable String option, String property, String local) {
+    if (option != null && !option.isBlank()) {
+      return option;
+    }
+    String inFile = clientProperties().get(property);
+    return inFile != null && !inFile.isBlank() ? inFile.strip() : local;
   }
 
   /** The one line for a command whose Kafka client gave up waiting for the broker. */
@@ -60,8 +77,9 @@ final class ClusterOptions {
         timeout);
   }
 
+  /** The option or its variable, else the client configuration's, else the local runtime's. */
   String schemaRegistry() {
-    return schemaRegistry;
+    return chosen(schemaRegistry, SCHEMA_REGISTRY_PROPERTY, LOCAL_SCHEMA_REGISTRY);
   }
 
   /**
@@ -71,10 +89,12 @@ final class ClusterOptions {
    * @throws UserErrors.UsageException if the file is missing or unreadable
    */
   Map<String, String> clientProperties() {
-    Path file = clientConfig;
-    if (file == null) {
-      return Map.of();
+    Map<String, String> read = fileProperties;
+    if (read == null) {
+      Path file = clientConfig;
+      read = file == null ? Map.of() : PropertiesFile.read(file, "the client configuration file");
+      fileProperties = read;
     }
-    return PropertiesFile.read(file, "the client configuration file");
+    return read;
   }
 }

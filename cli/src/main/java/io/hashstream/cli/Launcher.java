@@ -26,7 +26,7 @@ final class Launcher {
 
   /**
    * The subcommands, in the order help lists them. Building a subcommand's model loads its classes
-   * and reads its annotations (0.4 CPU s for all six), so a run builds only the one it names.
+   * and reads its annotations (0.4 CPU s for all of them), so a run builds only the one it names.
    */
   private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
 
@@ -38,6 +38,7 @@ final class Launcher {
     all.put("tail", TailCommand::new);
     all.put("producer", ProducerCommand::new);
     all.put("verify", VerifyCommand::new);
+    all.put("acls", AclsCommand::new);
     return Collections.unmodifiableMap(all);
   }
 

@@ -1,6 +1,8 @@
 package io.hashstream.cli;
 
+import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.runtime.LocalRuntime;
+import io.hashstream.runtime.Principal;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -38,10 +40,19 @@ final class LocalCommand implements Callable<Integer>, UsesDataDirectory {
   public Integer call() throws InterruptedException {
     LocalRuntime runtime = runtimeOptions.start();
     ShutdownSignals.onSignal(runtime::close);
+    if (runtime.settings().secure()) {
+      SecuredRuntime.grant(runtime, ConsumerSettings.DEFAULT_GROUP);
+    }
     metrics.serve(MetricsOptions.Health::ready);
     PrintWriter out = out();
     out.println("bootstrap.servers=" + runtime.bootstrapServers());
     out.println("schema.registry.url=" + runtime.schemaRegistryUrl());
+    if (runtime.settings().secure()) {
+      for (Principal principal : Principal.values()) {
+        out.println(principal.userName() + ".client.config=" + runtime.clientPropertiesFile(principal));
+      }
+      out.println("ca.certificate=" + runtime.caCertificate());
+    }
     out.flush();
     LoggerFactory.getLogger(LocalCommand.class)
         .info(

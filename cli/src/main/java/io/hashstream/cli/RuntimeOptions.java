@@ -53,6 +53,19 @@ final class RuntimeOptions {
               + " node.id and the controller's settings stay the runtime's.")
   private @Nullable Path brokerConfig;
 
+  @Option(
+      names = "--secure",
+      description =
+          "A secured runtime: TLS 1.3 and SASL/SCRAM on the broker with ACLs (no ACL, no access),"
+              + " HTTPS and basic authentication with roles on the registry, a user per part of the"
+              + " pipeline and a --client-config file for each. A data directory is secured or not"
+              + " from its first start on.")
+  private boolean secure;
+
+  boolean secure() {
+    return secure;
+  }
+
   Path dataDirectory() {
     Path chosen = dataDirectory;
     return chosen != null ? chosen : RuntimeSettings.defaultDataDirectory();
@@ -62,7 +75,8 @@ final class RuntimeOptions {
     try {
       RuntimeSettings settings =
           RuntimeSettings.defaults(dataDirectory())
-              .withPorts(kafkaPort, controllerPort, registryPort, registryManagementPort);
+              .withPorts(kafkaPort, controllerPort, registryPort, registryManagementPort)
+              .withSecure(secure);
       Path given = brokerConfig;
       if (given != null) {
         settings = settings.withBrokerConfig(PropertiesFile.read(given, "the broker configuration file"));

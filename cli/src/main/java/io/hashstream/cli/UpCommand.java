@@ -11,6 +11,7 @@ import io.hashstream.producer.ProducerSettings;
 import io.hashstream.producer.ProgressListener;
 import io.hashstream.producer.WatchedRoot;
 import io.hashstream.runtime.LocalRuntime;
+import io.hashstream.runtime.Principal;
 import io.hashstream.schemas.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
@@ -51,6 +52,7 @@ import picocli.CommandLine.Spec;
 final class UpCommand implements Callable<Integer>, UsesDataDirectory {
   private static final Logger LOG = LoggerFactory.getLogger(UpCommand.class);
   private static final Duration STOP_WAIT = Duration.ofSeconds(8);
+  private static final String GROUP = "hashstream-up";
 
   @Mixin private RuntimeOptions runtimeOptions = new RuntimeOptions();
   @Mixin private MetricsOptions metrics = new MetricsOptions();
@@ -96,6 +98,14 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
     List<HashAlgorithm> algorithms = algorithmOptions.algorithms();
     PrintWriter out = out();
     LocalRuntime runtime = runtimeOptions.start();
+    if (runtime.settings().secure()) {
+      try {
+        SecuredRuntime.grant(runtime, GROUP);
+      } catch (RuntimeException e) {
+        runtime.close();
+        throw e;
+      }
+    }
     Pipeline pipeline = new Pipeline(runtime, metrics.registry());
     metrics.serve(pipeline::health, pipeline);
     ShutdownSignals.onSignal(pipeline::stop);
@@ -149,9 +159,15 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
       this.registry = registry;
     }
 
+    /** In a secured runtime, each part of the pipeline is its own user, with its own ACLs. */
+    private Map<String, String> clientProperties(Principal principal) {
+      return runtime.settings().secure() ? runtime.clientProperties(principal) : Map.of();
+    }
+
     synchronized void startPrinter(PrintWriter out) {
       HashTopicReader topicReader =
-          new HashTopicReader(runtime.bootstrapServers(), runtime.schemaRegistryUrl(), Map.of(), Topics.HASHES);
+          new HashTopicReader(
+              runtime.bootstrapServers(), runtime.schemaRegistryUrl(), clientProperties(Principal.READER), Topics.HASHES);
       reader = topicReader;
       // Results of earlier runs on this data directory are not printed again: start at the end of
       // an existing table; a table created by this run is printed from its beginning.
@@ -177,7 +193,10 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
           directories.entrySet().stream().map(e -> WatchedRoot.of(e.getKey(), e.getValue())).toList();
       ProducerSettings settings =
           ProducerSettings.of(
-                  "up", watched, KafkaSettings.of(runtime.bootstrapServers(), runtime.schemaRegistryUrl()))
+                  "up",
+                  watched,
+                  KafkaSettings.of(runtime.bootstrapServers(), runtime.schemaRegistryUrl())
+                      .withClientProperties(clientProperties(Principal.PRODUCER)))
               .withStateDirectory(ProducerCommand.stateDirectory(runtime.settings().dataDirectory(), "up"));
       try {
         producer = FileProducer.start(settings, registry, ProgressListener.log());
@@ -193,7 +212,8 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
         String instanceId, Map<String, Path> directories, List<HashAlgorithm> algorithms, long verifyRate) {
       ConsumerSettings settings =
           ConsumerSettings.of(runtime.bootstrapServers(), runtime.schemaRegistryUrl(), instanceId, directories)
-              .withGroup("hashstream-up")
+              .withGroup(GROUP)
+              .withClientProperties(clientProperties(Principal.CONSUMER))
               .withAlgorithms(algorithms);
       HashingConsumer consumer = HashingConsumer.create(settings, registry, verifyRate);
       consumers.add(consumer);

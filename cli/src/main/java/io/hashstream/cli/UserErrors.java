@@ -66,7 +66,12 @@ final class UserErrors {
       case UsageException usage -> text;
       case FailedException failed -> text;
       case InterruptedException interrupted -> "interrupted";
-      default -> e.getClass().getSimpleName() + ": " + text + " (run with --verbose for details)";
+      default -> {
+        String refusal = AccessRefusals.line(e, null, null);
+        yield refusal != null
+            ? refusal
+            : e.getClass().getSimpleName() + ": " + text + " (run with --verbose for details)";
+      }
     };
   }
 

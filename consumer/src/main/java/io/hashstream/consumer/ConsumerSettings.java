@@ -171,12 +171,30 @@ public record ConsumerSettings(
 
   /** Where events that can never be processed go: {@code <events topic>.dlq}. */
   public String deadLetterTopic() {
+    return deadLetterTopicOf(eventsTopic);
+  }
+
+  /** The dead-letter topic of {@code eventsTopic}: {@code <events topic>.dlq}. */
+  public static String deadLetterTopicOf(String eventsTopic) {
     return eventsTopic + ".dlq";
+  }
+
+  /**
+   * Where continuous verification keeps how far each partition's pass got: {@code <hash
+   * topic>.verified}, compacted.
+   */
+  public static String verifyCursorsTopicOf(String hashesTopic) {
+    return hashesTopic + ".verified";
   }
 
   /** The transactional id: stable per instance, so a restart fences its predecessor at once. */
   public String transactionalId() {
-    return "hashstream-consumer-" + groupId + "-" + instanceId;
+    return transactionalIdPrefix(groupId) + instanceId;
+  }
+
+  /** What every transactional id of {@code group}'s instances starts with, for a prefixed ACL. */
+  public static String transactionalIdPrefix(String group) {
+    return "hashstream-consumer-" + group + "-";
   }
 
   private static void requireText(String value, String what) {

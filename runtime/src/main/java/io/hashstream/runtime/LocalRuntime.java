@@ -8,18 +8,23 @@ import io.hashstream.runtime.internal.KafkaBroker;
 import io.hashstream.runtime.internal.LocalService;
 import io.hashstream.runtime.internal.Ports;
 import io.hashstream.runtime.internal.SchemaRegistry;
+import io.hashstream.runtime.internal.Security;
 import io.hashstream.runtime.internal.Supervisor;
 import io.hashstream.runtime.internal.WatchdogAgentJar;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +49,16 @@ public final class LocalRuntime implements AutoCloseable {
   private final List<LocalService> services;
   private final Duration startupTime;
   private final Supervisor supervisor;
+  private final @Nullable Security security;
   private boolean closed; // guarded by this
 
   private LocalRuntime(
       RuntimeSettings settings,
       DataDirectory directory,
       List<LocalService> services,
-      Duration startupTime) {
+      Duration startupTime,
+      @Nullable Security security) {
+    this.security = security;
     this.settings = settings;
     this.directory = directory;
     this.services = List.copyOf(services);
@@ -74,14 +82,15 @@ public final class LocalRuntime implements AutoCloseable {
       Distribution distribution = Distribution.locate();
       var agentJar = WatchdogAgentJar.materialize(directory.lib());
       AotCache aot = new AotCache(settings.aotCacheDirectory());
-      KafkaBroker broker = new KafkaBroker(settings, directory, distribution, agentJar, aot);
+      Security security = secured(settings, directory);
+      KafkaBroker broker = new KafkaBroker(settings, directory, distribution, agentJar, aot, security);
       broker.requireNoLeftover();
       Ports.requireFree(settings.kafkaPort(), PortRole.KAFKA);
       Ports.requireFree(settings.controllerPort(), PortRole.CONTROLLER);
       List<LocalService> services = new ArrayList<>();
       services.add(broker);
       if (settings.withRegistry()) {
-        SchemaRegistry registry = new SchemaRegistry(settings, directory, distribution, agentJar, aot);
+        SchemaRegistry registry = new SchemaRegistry(settings, directory, distribution, agentJar, aot, security);
         registry.requireNoLeftover();
         Ports.requireFree(settings.registryPort(), PortRole.REGISTRY);
         Ports.requireFree(settings.registryManagementPort(), PortRole.REGISTRY_MANAGEMENT);
@@ -97,7 +106,7 @@ public final class LocalRuntime implements AutoCloseable {
       }
       Duration took = Duration.between(begin, Instant.now());
       LOG.info("local runtime ready in {} ms", took.toMillis());
-      return new LocalRuntime(settings, directory, started, took);
+      return new LocalRuntime(settings, directory, started, took, security);
     } catch (IOException e) {
       RuntimeException failure =
           new LocalRuntimeException("the local runtime could not start: " + e.getMessage(), e);
@@ -107,6 +116,31 @@ public final class LocalRuntime implements AutoCloseable {
       stopAll(started, directory, e);
       throw e;
     }
+  }
+
+  /**
+   * The security of a {@code --secure} runtime, made or loaded; none for a plain one. A data
+   * directory stays what its first start made it: a plain cluster is not secured in place (its
+   * clients and topics were never authorized), nor a secured one opened to everyone.
+   */
+  private static @Nullable Security secured(RuntimeSettings settings, DataDirectory directory)
+      throws IOException, InterruptedException {
+    boolean madeSecured = Files.isDirectory(Security.directoryOf(directory));
+    boolean madePlain = !madeSecured && Files.exists(directory.kafka().resolve("cluster.id"));
+    if (settings.secure() && madePlain) {
+      throw new LocalRuntimeException(
+          "the data directory "
+              + directory.root()
+              + " holds a local cluster made without --secure; choose another with --data-dir for a"
+              + " secured one");
+    }
+    if (!settings.secure() && madeSecured) {
+      throw new LocalRuntimeException(
+          "the data directory "
+              + directory.root()
+              + " holds a secured local cluster; start it with --secure, or choose another with --data-dir");
+    }
+    return settings.secure() ? Security.prepare(settings, directory) : null;
   }
 
   private static DataDirectory lock(RuntimeSettings settings) {
@@ -130,6 +164,43 @@ public final class LocalRuntime implements AutoCloseable {
   /** The Confluent-compatible registry URL, as Confluent clients take it. */
   public String schemaRegistryUrl() {
     return settings.schemaRegistryUrl();
+  }
+
+  /**
+   * The client properties file of {@code principal}, for {@code --client-config}: Kafka's TLS and
+   * SCRAM settings and the registry's URL, credentials and trust store.
+   *
+   * @throws IllegalStateException if this runtime is not secured
+   */
+  public Path clientPropertiesFile(Principal principal) {
+    return requireSecurity().clientPropertiesFile(principal);
+  }
+
+  /** The same settings as {@link #clientPropertiesFile}, for clients made in this JVM. */
+  public Map<String, String> clientProperties(Principal principal) {
+    return requireSecurity().clientProperties(principal);
+  }
+
+  /** The PEM file of the secured runtime's CA, for tools that take no key store. */
+  public Path caCertificate() {
+    return requireSecurity().certificates().caPem();
+  }
+
+  /** When the secured runtime's server certificate ends. */
+  public Instant certificateNotAfter() {
+    try {
+      return requireSecurity().certificates().serverNotAfter();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Security requireSecurity() {
+    Security secured = security;
+    if (secured == null) {
+      throw new IllegalStateException("this local runtime is not secured");
+    }
+    return secured;
   }
 
   /** How long {@link #start} took until every service answered. */

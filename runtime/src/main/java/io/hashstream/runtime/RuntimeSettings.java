@@ -23,6 +23,8 @@ import java.util.TreeMap;
  * @param brokerConfig broker properties that replace or add to the runtime's own (a second
  *     listener, {@code log.dirs} on another file system); the ones that make the node itself cannot
  *     be replaced
+ * @param secure TLS, SASL/SCRAM and ACLs on the broker, HTTPS and basic authentication with roles
+ *     on the registry; a data directory is made secured or not on its first start and stays so
  */
 public record RuntimeSettings(
     Path dataDirectory,
@@ -33,7 +35,8 @@ public record RuntimeSettings(
     boolean withRegistry,
     Duration startTimeout,
     Path aotCacheDirectory,
-    Map<String, String> brokerConfig) {
+    Map<String, String> brokerConfig,
+    boolean secure) {
 
   public static final int DEFAULT_KAFKA_PORT = 9092;
   public static final int DEFAULT_CONTROLLER_PORT = 9093;
@@ -78,7 +81,8 @@ public record RuntimeSettings(
         true,
         DEFAULT_START_TIMEOUT,
         dataDirectory.resolve("aot"),
-        Map.of());
+        Map.of(),
+        false);
   }
 
   /**
@@ -103,7 +107,8 @@ public record RuntimeSettings(
         false,
         startTimeout,
         aotCacheDirectory,
-        brokerConfig);
+        brokerConfig,
+        secure);
   }
 
   public RuntimeSettings withPorts(
@@ -117,7 +122,8 @@ public record RuntimeSettings(
         withRegistry,
         startTimeout,
         aotCacheDirectory,
-        brokerConfig);
+        brokerConfig,
+        secure);
   }
 
   public RuntimeSettings withAotCacheDirectory(Path directory) {
@@ -130,7 +136,8 @@ public record RuntimeSettings(
         withRegistry,
         startTimeout,
         directory,
-        brokerConfig);
+        brokerConfig,
+        secure);
   }
 
   public RuntimeSettings withBrokerConfig(Map<String, String> properties) {
@@ -143,7 +150,23 @@ public record RuntimeSettings(
         withRegistry,
         startTimeout,
         aotCacheDirectory,
-        properties);
+        properties,
+        secure);
+  }
+
+  /** The same runtime, secured or not; see {@link #secure}. */
+  public RuntimeSettings withSecure(boolean value) {
+    return new RuntimeSettings(
+        dataDirectory,
+        kafkaPort,
+        controllerPort,
+        registryPort,
+        registryManagementPort,
+        withRegistry,
+        startTimeout,
+        aotCacheDirectory,
+        brokerConfig,
+        value);
   }
 
   public String bootstrapServers() {
@@ -151,7 +174,7 @@ public record RuntimeSettings(
   }
 
   public String schemaRegistryUrl() {
-    return "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
+    return (secure ? "https" : "http") + "://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
   }
 
   private static void checkPort(Map<Integer, PortRole> seen, int port, PortRole role) {

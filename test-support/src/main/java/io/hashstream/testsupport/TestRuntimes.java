@@ -24,7 +24,8 @@ public final class TestRuntimes {
             true,
             Duration.ofMinutes(4),
             dataDirectory.resolve("aot"),
-            java.util.Map.of());
+            java.util.Map.of(),
+            false);
     String shared = System.getProperty(AOT_DIRECTORY_PROPERTY);
     return shared == null ? settings : settings.withAotCacheDirectory(Path.of(shared));
   }

@@ -59,7 +59,7 @@ final class VerifyCursors implements AutoCloseable {
   }
 
   static String topicFor(String hashesTopic) {
-    return hashesTopic + ".verified";
+    return io.hashstream.consumer.ConsumerSettings.verifyCursorsTopicOf(hashesTopic);
   }
 
   private void create() {

@@ -8,13 +8,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import org.jspecify.annotations.Nullable;
 
 /** The local broker's configuration files, rendered from the runtime's settings. */
 final class BrokerConfig {
   private BrokerConfig() {}
 
-  static String serverProperties(RuntimeSettings settings, Path logDirectory) {
-    String own = ownProperties(settings, logDirectory);
+  static String serverProperties(RuntimeSettings settings, Path logDirectory, @Nullable Security security) {
+    String own = ownProperties(settings, logDirectory, security);
     if (settings.brokerConfig().isEmpty()) {
       return own;
     }
@@ -52,21 +53,27 @@ final class BrokerConfig {
     return directories;
   }
 
-  private static String ownProperties(RuntimeSettings settings, Path logDirectory) {
+  private static String ownProperties(RuntimeSettings settings, Path logDirectory, @Nullable Security security) {
     String broker = "127.0.0.1:" + settings.kafkaPort();
     String controller = "127.0.0.1:" + settings.controllerPort();
+    String listeners =
+        security != null
+            ? security.brokerProperties()
+            : """
+                listeners=PLAINTEXT://%1$s,CONTROLLER://%2$s
+                advertised.listeners=PLAINTEXT://%1$s
+                inter.broker.listener.name=PLAINTEXT
+                controller.listener.names=CONTROLLER
+                listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+                """
+                .formatted(broker, controller);
     return """
         # Written by hashstream on every start of the local runtime; edits are overwritten.
         process.roles=broker,controller
         node.id=1
         # A static voter set, so the controller's port may change between starts.
         controller.quorum.voters=1@%2$s
-        listeners=PLAINTEXT://%1$s,CONTROLLER://%2$s
-        advertised.listeners=PLAINTEXT://%1$s
-        inter.broker.listener.name=PLAINTEXT
-        controller.listener.names=CONTROLLER
-        listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-        log.dirs=%3$s
+        %4$slog.dirs=%3$s
         num.partitions=1
         default.replication.factor=1
         min.insync.replicas=1
@@ -87,7 +94,7 @@ final class BrokerConfig {
         log.cleaner.threads=1
         log.cleaner.dedupe.buffer.size=16777216
         """
-        .formatted(broker, controller, logDirectory);
+        .formatted(broker, controller, logDirectory, listeners);
   }
 
   static String log4jProperties(Path logDirectory) {

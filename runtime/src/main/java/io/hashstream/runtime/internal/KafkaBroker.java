@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Uuid;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,13 +52,16 @@ public final class KafkaBroker implements LocalService {
   private final Path agentJar;
   private final AotCache aotCache;
   private final ChildSlot running = new ChildSlot();
+  private final @Nullable Security security;
 
   public KafkaBroker(
       RuntimeSettings settings,
       DataDirectory directory,
       Distribution distribution,
       Path agentJar,
-      AotCache aotCache) {
+      AotCache aotCache,
+      @Nullable Security security) {
+    this.security = security;
     this.settings = settings;
     this.directory = directory;
     this.distribution = distribution;
@@ -90,7 +96,8 @@ public final class KafkaBroker implements LocalService {
     Files.createDirectories(dataDirectory());
     Files.createDirectories(logDirectory());
     Path serverProperties = directory.kafka().resolve("server.properties");
-    Files.writeString(serverProperties, BrokerConfig.serverProperties(settings, dataDirectory()));
+    // It holds the secured broker's passwords: readable by its owner alone.
+    OwnerOnly.write(serverProperties, BrokerConfig.serverProperties(settings, dataDirectory(), security));
     Path log4j = directory.kafka().resolve("log4j2.properties");
     Files.writeString(log4j, BrokerConfig.log4jProperties(logDirectory()));
     String classpath = distribution.brokerClasspathString();
@@ -124,26 +131,39 @@ public final class KafkaBroker implements LocalService {
       throws IOException, InterruptedException {
     String clusterId = clusterId();
     LOG.info("formatting the broker's storage in {} (cluster id {})", dataDirectory(), clusterId);
-    ChildProcess tool =
-        ChildProcess.start(
-            "kafka-storage-format",
-            JavaCommand.of(
-                agentJar,
-                directory,
-                flags,
-                List.of(
-                    "-cp",
-                    classpath,
-                    "kafka.tools.StorageTool",
-                    "format",
-                    "-t",
-                    clusterId,
-                    "-c",
-                    serverProperties.toString(),
-                    "--ignore-formatted")),
-            directory.kafka(),
-            logDirectory().resolve("format.log"));
+    List<String> arguments =
+        new ArrayList<>(
+            List.of(
+                "-cp",
+                classpath,
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                clusterId,
+                "-c",
+                serverProperties.toString(),
+                "--ignore-formatted"));
+    Path argumentFile = directory.kafka().resolve("format.args");
+    if (security != null) {
+      // Through the launcher's @file, so that the users' passwords are not in the command line,
+      // which every local user can read.
+      OwnerOnly.write(argumentFile, String.join("\n", security.formatArguments()) + "\n");
+      arguments.add("@" + argumentFile);
+    }
+    ChildProcess tool;
+    try {
+      tool =
+          ChildProcess.start(
+              "kafka-storage-format",
+              JavaCommand.of(agentJar, directory, flags, arguments),
+              directory.kafka(),
+              logDirectory().resolve("format.log"));
+    } catch (IOException e) {
+      Files.deleteIfExists(argumentFile);
+      throw e;
+    }
     var status = tool.waitFor(FORMAT_TIMEOUT);
+    Files.deleteIfExists(argumentFile);
     if (status.isEmpty()) {
       tool.stop(Duration.ZERO);
       throw new LocalRuntimeException(
@@ -170,18 +190,25 @@ public final class KafkaBroker implements LocalService {
   @Override
   public void awaitReady(Instant deadline) throws InterruptedException {
     ChildProcess started = running.require(description());
-    Map<String, Object> config =
+    Map<String, Object> config = new HashMap<>();
+    if (security != null) {
+      config.putAll(security.adminClientProperties());
+    }
+    config.putAll(
         Map.of(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
             AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000,
             AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3_000,
             AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 250,
-            AdminClientConfig.CLIENT_ID_CONFIG, "hashstream-runtime-readiness");
+            AdminClientConfig.CLIENT_ID_CONFIG, "hashstream-runtime-readiness"));
     // A client would log a warning for every refused connection: wait for the port in silence.
     Deadlines.awaitServing(
         description(), started, deadline, () -> Ports.accepts(settings.kafkaPort()));
     try (Admin admin = Admin.create(config)) {
       Deadlines.awaitServing(description(), started, deadline, () -> answers(admin));
+      if (security != null) {
+        security.upsertUsers(admin);
+      }
     }
   }
 

@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +34,16 @@ public final class SchemaRegistry implements LocalService {
   private final Path agentJar;
   private final AotCache aotCache;
   private final ChildSlot running = new ChildSlot();
+  private final @Nullable Security security;
 
   public SchemaRegistry(
       RuntimeSettings settings,
       DataDirectory directory,
       Distribution distribution,
       Path agentJar,
-      AotCache aotCache) {
+      AotCache aotCache,
+      @Nullable Security security) {
+    this.security = security;
     this.settings = settings;
     this.directory = directory;
     this.distribution = distribution;
@@ -65,6 +70,15 @@ public final class SchemaRegistry implements LocalService {
     Path home = directory.registry();
     Path tmp = home.resolve("tmp");
     Files.createDirectories(tmp);
+    // Quarkus reads config/application.properties in its working directory: the secured
+    // registry's users and key store password go there, owner-only, not on its command line.
+    Path config = home.resolve("config").resolve("application.properties");
+    if (security != null) {
+      Files.createDirectories(config.getParent());
+      OwnerOnly.write(config, security.registryProperties());
+    } else {
+      Files.deleteIfExists(config);
+    }
     Path jar = distribution.registryJar();
     // The cache depends on the JDK, the jar and the JVM's own flags, not on the system properties
     // that name this data directory or its ports: data directories share one cache.
@@ -111,14 +125,23 @@ public final class SchemaRegistry implements LocalService {
   public void awaitReady(Instant deadline) throws InterruptedException {
     ChildProcess started = running.require(description());
     URI subjects = URI.create(settings.schemaRegistryUrl() + "/subjects");
-    try (HttpClient http =
-        HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
-      Deadlines.awaitServing(description(), started, deadline, () -> answers(http, subjects));
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    HttpRequest.Builder request = HttpRequest.newBuilder(subjects).timeout(Duration.ofSeconds(3)).GET();
+    if (security != null) {
+      builder.sslContext(security.sslContext());
+      request.header(
+          "Authorization",
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString(security.adminUserInfo().getBytes(StandardCharsets.UTF_8)));
+    }
+    try (HttpClient http = builder.build()) {
+      HttpRequest probe = request.build();
+      Deadlines.awaitServing(description(), started, deadline, () -> answers(http, probe));
     }
   }
 
-  private static boolean answers(HttpClient http, URI subjects) {
-    HttpRequest request = HttpRequest.newBuilder(subjects).timeout(Duration.ofSeconds(3)).GET().build();
+  private static boolean answers(HttpClient http, HttpRequest request) {
     try {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     } catch (IOException e) {

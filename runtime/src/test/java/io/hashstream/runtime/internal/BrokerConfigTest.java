@@ -16,7 +16,7 @@ class BrokerConfigTest {
     RuntimeSettings settings =
         RuntimeSettings.defaults(Path.of("/data")).withPorts(19092, 19093, 18081, 19000);
     Properties properties = new Properties();
-    properties.load(new StringReader(BrokerConfig.serverProperties(settings, Path.of("/data/kafka/data"))));
+    properties.load(new StringReader(BrokerConfig.serverProperties(settings, Path.of("/data/kafka/data"), null)));
 
     assertThat(properties.getProperty("listeners"))
         .isEqualTo("PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093");
@@ -38,7 +38,7 @@ class BrokerConfigTest {
             .withPorts(19092, 19093, 18081, 19000)
             .withBrokerConfig(Map.of("log.dirs", "/small/a, /small/b", "metadata.log.dir", "/data/meta", "log.retention.ms", "x=y\\z"));
     Properties properties = new Properties();
-    properties.load(new StringReader(BrokerConfig.serverProperties(settings, Path.of("/data/kafka/data"))));
+    properties.load(new StringReader(BrokerConfig.serverProperties(settings, Path.of("/data/kafka/data"), null)));
 
     assertThat(properties.getProperty("log.dirs")).isEqualTo("/small/a, /small/b");
     assertThat(properties.getProperty("log.retention.ms")).isEqualTo("x=y\\z");
