@@ -188,11 +188,7 @@ public final class LocalRuntime implements AutoCloseable {
 
   /** When the secured runtime's server certificate ends. */
   public Instant certificateNotAfter() {
-    try {
-      return requireSecurity().certificates().serverNotAfter();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return requireSecurity().certificates().serverNotAfter();
   }
 
   private Security requireSecurity() {

@@ -113,7 +113,7 @@ public final class Certificates {
   }
 
   /** When the server certificate ends. */
-  public Instant serverNotAfter() throws IOException {
+  public Instant serverNotAfter() {
     return notAfter(serverKeystore(), SERVER);
   }
 
@@ -175,7 +175,7 @@ public final class Certificates {
     }
   }
 
-  private Instant notAfter(Path store, String alias) throws IOException {
+  private Instant notAfter(Path store, String alias) {
     try (InputStream in = Files.newInputStream(store)) {
       KeyStore keyStore = KeyStore.getInstance("PKCS12");
       keyStore.load(in, storePassword.toCharArray());
@@ -184,7 +184,8 @@ public final class Certificates {
         throw new LocalRuntimeException(store + " has no certificate " + alias + "; remove " + directory + " to make new ones");
       }
       return x509.getNotAfter().toInstant();
-    } catch (GeneralSecurityException e) {
+    } catch (IOException | GeneralSecurityException e) {
+      // A store that is not PKCS12, or not with this password, fails load() with an IOException.
       throw new LocalRuntimeException(
           store + " cannot be read (" + e.getMessage() + "); remove " + directory + " to make new certificates", e);
     }
