@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import io.hashstream.schemas.security.Refusals;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.SecurityDisabledException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Spec;
           + " kafka-acls.sh command lines. With --apply, creates them through the Admin API as the"
           + " principal of --client-config (which needs Alter on the cluster)."
     })
-final class AclsCommand implements Callable<Integer> {
+final class AclsCommand implements Callable<Integer>, UsesCluster {
   @Mixin private ClusterOptions cluster = new ClusterOptions();
 
   @Option(names = "--events-topic", paramLabel = "TOPIC", defaultValue = Topics.EVENTS,
@@ -64,6 +66,17 @@ final class AclsCommand implements Callable<Integer> {
   @Spec private @Nullable CommandSpec spec;
 
   @Override
+  public ClusterOptions cluster() {
+    return cluster;
+  }
+
+  /** Creating ACLs takes Alter on the cluster. */
+  @Override
+  public String operation() {
+    return "Alter";
+  }
+
+  @Override
   public Integer call() throws InterruptedException {
     for (String principal : List.of(producer, consumer, reader)) {
       if (principal.indexOf(':') <= 0 || principal.endsWith(":")) {
@@ -73,6 +86,7 @@ final class AclsCommand implements Callable<Integer> {
     AccessPlan plan = new AccessPlan(eventsTopic, hashesTopic, group, producer, consumer, reader);
     PrintWriter out = out();
     if (apply) {
+      cluster.requireMatchingListener();
       int created = applyTo(cluster, plan);
       out.println("created or kept " + created + " ACLs on " + cluster.bootstrapServers());
     } else {
@@ -118,11 +132,22 @@ final class AclsCommand implements Callable<Integer> {
       admin.createAcls(bindings).all().get(40, TimeUnit.SECONDS);
       return bindings.size();
     } catch (ExecutionException e) {
-      throw new UserErrors.FailedException(
-          "the ACLs were not created: " + AccessRefusals.describe(e.getCause() == null ? e : e.getCause()), e);
+      throw new UserErrors.FailedException("the ACLs were not created: " + describe(e, adminConfig), e);
     } catch (TimeoutException | KafkaException e) {
-      throw new UserErrors.FailedException("the ACLs were not created: " + AccessRefusals.describe(e), e);
+      throw new UserErrors.FailedException("the ACLs were not created: " + describe(e, adminConfig), e);
     }
+  }
+
+  private static String describe(Exception failure, Map<String, Object> adminConfig) {
+    Throwable cause = failure instanceof ExecutionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof SecurityDisabledException) {
+      return "the cluster has no authorizer (authorizer.class.name is not set), so it enforces no ACLs";
+    }
+    if (cause instanceof TimeoutException) {
+      return "Kafka did not answer within 40 s";
+    }
+    String refused = Refusals.line(cause, Refusals.principalOf(adminConfig), "Alter", null);
+    return refused != null ? refused : String.valueOf(cause.getMessage());
   }
 
   private PrintWriter out() {

@@ -71,10 +71,42 @@ final class ClusterOptions {
   UserErrors.FailedException unreachable(Exception timeout) {
     return new UserErrors.FailedException(
         "cannot reach Kafka at "
-            + bootstrapServers
+            + bootstrapServers()
             + " within 30 s: is the broker running? ('hashstream local' starts one;"
             + " --bootstrap-servers chooses another)",
         timeout);
+  }
+
+  /**
+   * Refuses, in one line, a plaintext client configuration for a broker that speaks TLS (see
+   * {@link TlsListenerProbe}); asks the first bootstrap server only.
+   */
+  void requireMatchingListener() {
+    String protocol = clientProperties().getOrDefault("security.protocol", "PLAINTEXT").strip().toUpperCase(java.util.Locale.ROOT);
+    if (!protocol.equals("PLAINTEXT") && !protocol.equals("SASL_PLAINTEXT")) {
+      return;
+    }
+    String first = bootstrapServers().split(",", -1)[0].strip();
+    int colon = first.lastIndexOf(':');
+    if (colon <= 0) {
+      return;
+    }
+    int port;
+    try {
+      port = Integer.parseInt(first.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      return;
+    }
+    String host = first.substring(0, colon).replace("[", "").replace("]", "");
+    if (TlsListenerProbe.speaksTls(host, port)) {
+      throw new UserErrors.UsageException(
+          "the broker at "
+              + first
+              + " speaks TLS, but this client's security.protocol is "
+              + protocol
+              + ": set security.protocol=SSL or SASL_SSL and a trust store in --client-config"
+              + " ('hashstream local --secure' prints one per user)");
+    }
   }
 
   /** The option or its variable, else the client configuration's, else the local runtime's. */

@@ -138,6 +138,7 @@ final class ConsumerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    cluster.requireMatchingListener();
     ConsumerSettings settings;
     try {
       settings =

@@ -187,6 +187,7 @@ final class ProducerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    cluster.requireMatchingListener();
     ProducerSettings settings = settings();
     // A start may wait (for the schema registry): a signal meanwhile ends it with status 0, and
     // one that comes as it finishes closes what it started.

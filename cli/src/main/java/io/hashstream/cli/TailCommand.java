@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
           + " Avro field names, the digest in lowercase hex, a tombstone as the key with"
           + " \\\"deleted\\\": true. Runs until Ctrl-C, or with --latest reads to the end and exits."
     })
-final class TailCommand implements Callable<Integer> {
+final class TailCommand implements Callable<Integer>, UsesCluster {
   @Mixin private ClusterOptions cluster = new ClusterOptions();
   @Mixin private MetricsOptions metrics = new MetricsOptions();
 
@@ -48,7 +48,19 @@ final class TailCommand implements Callable<Integer> {
   @Spec private @Nullable CommandSpec spec;
 
   @Override
+  public ClusterOptions cluster() {
+    return cluster;
+  }
+
+  /** It reads the hash topic, without a group. */
+  @Override
+  public String operation() {
+    return "Read";
+  }
+
+  @Override
   public Integer call() {
+    cluster.requireMatchingListener();
     try {
       return read(out());
     } catch (TimeoutException e) {

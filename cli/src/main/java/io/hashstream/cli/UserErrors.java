@@ -6,6 +6,8 @@ import io.hashstream.producer.ProducerException;
 import io.hashstream.runtime.LocalRuntimeException;
 import java.io.PrintWriter;
 import org.slf4j.LoggerFactory;
+import io.hashstream.schemas.security.Refusals;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -37,7 +39,7 @@ final class UserErrors {
   static int onExecutionError(Exception e, CommandLine cli, ParseResult parsed) {
     PrintWriter err = cli.getErr();
     boolean verbose = parsed.hasMatchedOption("--verbose") || hasVerbose(parsed);
-    err.println("hashstream: " + message(e));
+    err.println("hashstream: " + message(e, parsed));
     if (verbose) {
       e.printStackTrace(err);
     } else {
@@ -56,7 +58,7 @@ final class UserErrors {
     return false;
   }
 
-  private static String message(Exception e) {
+  private static String message(Exception e, ParseResult parsed) {
     String text = String.valueOf(e.getMessage());
     return switch (e) {
       case LocalRuntimeException runtime -> text;
@@ -67,12 +69,29 @@ final class UserErrors {
       case FailedException failed -> text;
       case InterruptedException interrupted -> "interrupted";
       default -> {
-        String refusal = AccessRefusals.line(e, null, null);
+        String refusal = refusal(e, parsed);
         yield refusal != null
             ? refusal
             : e.getClass().getSimpleName() + ": " + text + " (run with --verbose for details)";
       }
     };
+  }
+
+  /** A secured cluster's refusal, with the principal and operation of the command that met it. */
+  private static @Nullable String refusal(Exception e, ParseResult parsed) {
+    String principal = "this client's principal";
+    String operation = "use";
+    for (ParseResult sub = parsed; sub != null; sub = sub.subcommand()) {
+      if (sub.commandSpec().userObject() instanceof UsesCluster command) {
+        try {
+          principal = Refusals.principalOf(command.cluster().clientProperties());
+        } catch (UsageException unreadable) {
+          // The file was read before the failure; if it is gone now, the principal goes unnamed.
+        }
+        operation = command.operation();
+      }
+    }
+    return Refusals.line(e, principal, operation, null);
   }
 
   /** A failure while running that one line explains (exit status 1). */

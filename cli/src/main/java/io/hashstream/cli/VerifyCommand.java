@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
       "Exit status: 0 when the table is true of the trees, 3 when it found drift or a table behind"
           + " (tableBehind, missingFromTable, goneFromTree), 2 for a usage error, 1 for a failure."
     })
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand implements Callable<Integer>, UsesCluster {
   static final int TABLE_UNTRUE = 3;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -95,7 +95,19 @@ final class VerifyCommand implements Callable<Integer> {
   @Spec private @Nullable CommandSpec spec;
 
   @Override
+  public ClusterOptions cluster() {
+    return cluster;
+  }
+
+  /** It reads the hash topic, without a group. */
+  @Override
+  public String operation() {
+    return "Read";
+  }
+
+  @Override
   public Integer call() throws InterruptedException {
+    cluster.requireMatchingListener();
     if (!(samplePercent > 0 && samplePercent <= 100)) {
       throw new UserErrors.UsageException("--sample takes a percentage above 0 and at most 100, not " + samplePercent);
     }

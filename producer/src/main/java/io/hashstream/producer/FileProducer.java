@@ -1,5 +1,6 @@
 package io.hashstream.producer;
 
+import io.hashstream.schemas.security.Refusals;
 import io.hashstream.schemas.FileKey;
 import io.hashstream.producer.internal.Cluster;
 import io.hashstream.producer.internal.Failures;
@@ -184,7 +185,14 @@ public final class FileProducer implements AutoCloseable {
     // The epoch: milliseconds since the Unix epoch at start (see the README).
     long epoch = System.currentTimeMillis();
     Publisher publisher =
-        new Publisher(kafka, settings.eventsTopic(), settings.producerId(), epoch, tracker, failures);
+        new Publisher(
+            kafka,
+            settings.eventsTopic(),
+            settings.producerId(),
+            epoch,
+            tracker,
+            failures,
+            Refusals.principalOf(settings.kafka().clientProperties()));
     ChangeSource source =
         ChangeSource.choose(
             settings.watching(),

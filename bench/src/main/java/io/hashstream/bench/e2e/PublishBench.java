@@ -105,7 +105,8 @@ final class PublishBench {
               settings.deleteThreshold(),
               metrics,
               failures);
-      Publisher publisher = new Publisher(kafka, topic, settings.producerId(), epoch, tracker, failures);
+      Publisher publisher =
+          new Publisher(kafka, topic, settings.producerId(), epoch, tracker, failures, "User:bench");
       publisher.start();
       long started = System.nanoTime();
       for (int i = 0; i < count; i++) {

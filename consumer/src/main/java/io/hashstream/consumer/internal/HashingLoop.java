@@ -5,6 +5,7 @@ import io.hashstream.consumer.ConsumerSettings;
 import io.hashstream.consumer.HashAlgorithm;
 import io.hashstream.consumer.ConsumerStoppedException;
 import io.hashstream.nativeio.FileOpener;
+import io.hashstream.schemas.security.Refusals;
 import io.hashstream.schemas.FileKey;
 import io.hashstream.schemas.SourceHeaders;
 import io.hashstream.schemas.avro.FileChangeEvent;
@@ -241,7 +242,7 @@ public final class HashingLoop implements AutoCloseable {
    * @return false if stopped first
    */
   private boolean prepare() throws InterruptedException {
-    TopicSetup topics = new TopicSetup(admin, settings.bootstrapServers());
+    TopicSetup topics = new TopicSetup(admin, settings.bootstrapServers(), Refusals.principalOf(settings.clientProperties()));
     Backoff wait = new Backoff();
     while (!stopping) {
       try {
@@ -274,7 +275,7 @@ public final class HashingLoop implements AutoCloseable {
     } catch (WakeupException e) {
       return;
     } catch (KafkaException e) {
-      String fatal = TransactionErrors.fatal(e, settings.instanceId());
+      String fatal = TransactionErrors.fatal(e, TransactionErrors.Who.of(settings), "Read");
       if (fatal != null) {
         throw new ConsumerStoppedException(fatal, e);
       }

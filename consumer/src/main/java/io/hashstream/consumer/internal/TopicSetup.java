@@ -16,6 +16,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import io.hashstream.schemas.security.Refusals;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -38,10 +39,13 @@ public final class TopicSetup {
 
   private final Admin admin;
   private final String bootstrapServers;
+  private final String principal;
 
-  public TopicSetup(Admin admin, String bootstrapServers) {
+  /** @param principal who the admin client is, as {@link Refusals#principalOf} names it */
+  public TopicSetup(Admin admin, String bootstrapServers, String principal) {
     this.admin = admin;
     this.bootstrapServers = bootstrapServers;
+    this.principal = principal;
   }
 
   /**
@@ -61,7 +65,7 @@ public final class TopicSetup {
     } catch (TimeoutException e) {
       throw new KafkaUnavailableException("no answer within " + REACH_TIMEOUT.toSeconds() + " s", e);
     } catch (ExecutionException e) {
-      throw failure("describing the cluster", e);
+      throw failure("describing the cluster", "Describe", e);
     }
   }
 
@@ -69,11 +73,11 @@ public final class TopicSetup {
    * A refusal stops the instance; anything else from a broker that accepted the connection (a
    * timeout, a broker still starting) is waited out.
    */
-  private static RuntimeException failure(String what, ExecutionException e) {
+  private RuntimeException failure(String what, String operation, ExecutionException e) {
     Throwable cause = e.getCause();
     if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
-      return new ConsumerStoppedException(
-          "Kafka refused " + what + ": " + causeOf(e) + "; check the security settings of --client-config", e);
+      String refused = Refusals.line(cause, principal, operation, null);
+      return new ConsumerStoppedException(refused != null ? refused : "Kafka refused " + what + ": " + causeOf(e), e);
     }
     if (cause instanceof RetriableException) {
       return new KafkaUnavailableException(what + ": " + causeOf(e), e);
@@ -99,7 +103,7 @@ public final class TopicSetup {
         }
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw failure("describing the topic " + topic, e);
+          throw failure("describing the topic " + topic, "Describe", e);
         }
       } catch (TimeoutException e) {
         throw new KafkaUnavailableException("describing the topic " + topic + ": no answer within 30 s", e);
@@ -158,7 +162,7 @@ public final class TopicSetup {
       LOG.info("created the topic {} with {} partitions", topic, partitions);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw failure("creating the topic " + topic, e);
+        throw failure("creating the topic " + topic, "Create", e);
       }
     } catch (TimeoutException e) {
       throw new KafkaUnavailableException("creating the topic " + topic + ": no answer within 30 s", e);
@@ -181,7 +185,7 @@ public final class TopicSetup {
       return;
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
-        throw failure("creating the topic " + topic, e);
+        throw failure("creating the topic " + topic, "Create", e);
       }
     } catch (TimeoutException e) {
       throw new KafkaUnavailableException("creating the topic " + topic + ": no answer within 30 s", e);
@@ -191,7 +195,7 @@ public final class TopicSetup {
     try {
       config = admin.describeConfigs(Set.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
     } catch (ExecutionException e) {
-      throw failure("reading the configuration of the topic " + topic, e);
+      throw failure("reading the configuration of the topic " + topic, "DescribeConfigs", e);
     } catch (TimeoutException e) {
       throw new KafkaUnavailableException(
           "reading the configuration of the topic " + topic + ": no answer within 30 s", e);

@@ -1,8 +1,8 @@
 package io.hashstream.consumer.internal;
 
 import java.time.Duration;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
+import io.hashstream.consumer.ConsumerSettings;
+import io.hashstream.schemas.security.Refusals;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
@@ -22,6 +22,19 @@ final class TransactionErrors {
   private static final int MAX_DEPTH = 16;
 
   private TransactionErrors() {}
+
+  /**
+   * Whom a failure happened to, for its line.
+   *
+   * @param instanceId the consumer instance
+   * @param principal its Kafka principal, as {@link Refusals#principalOf} names it
+   * @param transactionalId its transactional id
+   */
+  record Who(String instanceId, String principal, String transactionalId) {
+    static Who of(ConsumerSettings settings) {
+      return new Who(settings.instanceId(), Refusals.principalOf(settings.clientProperties()), settings.transactionalId());
+    }
+  }
 
   /** What to do about a failure. */
   sealed interface Failure {}
@@ -46,7 +59,7 @@ final class TransactionErrors {
    * @param open how long the transaction had been open when it failed
    * @param timeout the producer's {@code transaction.timeout.ms}
    */
-  static Failure classify(Throwable failure, Duration open, Duration timeout, String instanceId) {
+  static Failure classify(Throwable failure, Duration open, Duration timeout, Who who) {
     Throwable ended = open.compareTo(timeout) >= 0 ? endedByBroker(failure) : null;
     if (ended != null) {
       // What Kafka 4.4's client answers, tried: the commit of a transaction that the coordinator
@@ -65,7 +78,8 @@ final class TransactionErrors {
               + ended.getMessage()
               + ")");
     }
-    String fatal = fatal(failure, instanceId);
+    // A transaction writes: a refusal in it is of Write, to a topic or to the transactional id.
+    String fatal = fatal(failure, who, "Write");
     if (fatal != null) {
       return new Fatal(fatal);
     }
@@ -84,8 +98,14 @@ final class TransactionErrors {
     return cause != null ? cause : find(failure, ProducerFencedException.class);
   }
 
-  /** The one line for a failure that ends the instance; null if it need not. */
-  static @Nullable String fatal(Throwable failure, String instanceId) {
+  /**
+   * The one line for a failure that ends the instance; null if it need not.
+   *
+   * @param operation what the failed call does to the resources a refusal names: {@code Read} for
+   *     a poll, {@code Write} for the transactional producer
+   */
+  static @Nullable String fatal(Throwable failure, Who who, String operation) {
+    String instanceId = who.instanceId();
     if (find(failure, ProducerFencedException.class) != null) {
       return "another consumer instance with the id '"
           + instanceId
@@ -96,13 +116,9 @@ final class TransactionErrors {
           + instanceId
           + "' joined the group; this one stops (give each instance its own --instance-id)";
     }
-    AuthorizationException denied = find(failure, AuthorizationException.class);
-    if (denied != null) {
-      return "not authorized: " + denied.getMessage();
-    }
-    AuthenticationException refused = find(failure, AuthenticationException.class);
+    String refused = Refusals.line(failure, who.principal(), operation, who.transactionalId());
     if (refused != null) {
-      return "authentication failed: " + refused.getMessage();
+      return refused;
     }
     Throwable other = find(failure, UnsupportedVersionException.class);
     if (other == null) {

@@ -69,7 +69,7 @@ final class Transactions implements AutoCloseable {
       } catch (TimeoutException e) {
         outage.unanswered("initializing the transactional producer: " + e.getMessage());
       } catch (KafkaException e) {
-        String fatal = TransactionErrors.fatal(e, settings.instanceId());
+        String fatal = TransactionErrors.fatal(e, TransactionErrors.Who.of(settings), "Write");
         if (fatal != null) {
           throw new ConsumerStoppedException(fatal, e);
         }
@@ -135,7 +135,7 @@ final class Transactions implements AutoCloseable {
 
   private void failed(RuntimeException e, Duration open, BooleanSupplier stopping) throws InterruptedException {
     metrics.aborted();
-    switch (TransactionErrors.classify(e, open, settings.transactionTimeout(), settings.instanceId())) {
+    switch (TransactionErrors.classify(e, open, settings.transactionTimeout(), TransactionErrors.Who.of(settings))) {
       case TransactionErrors.Fatal fatal -> throw new ConsumerStoppedException(fatal.message(), e);
       case TransactionErrors.Expired expired -> {
         LOG.warn("{}; replacing the producer and redoing the work from the committed offsets", expired.message());
@@ -156,7 +156,7 @@ final class Transactions implements AutoCloseable {
     try {
       producer.abortTransaction();
     } catch (KafkaException | IllegalStateException e) {
-      String fatal = TransactionErrors.fatal(e, settings.instanceId());
+      String fatal = TransactionErrors.fatal(e, TransactionErrors.Who.of(settings), "Write");
       if (fatal != null) {
         throw new ConsumerStoppedException(fatal, e);
       }

@@ -17,6 +17,8 @@ class TransactionErrorsTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(15);
   private static final Duration SHORT = Duration.ofSeconds(1);
   private static final Duration LONG = Duration.ofSeconds(20);
+  private static final TransactionErrors.Who ONE =
+      new TransactionErrors.Who("one", "User:consumer", "hashstream-consumer-g-one");
 
   /** How the client reports an error that put it in an error state. */
   private static KafkaException wrapped(Throwable cause) {
@@ -24,7 +26,7 @@ class TransactionErrorsTest {
   }
 
   private static TransactionErrors.Failure classify(Throwable failure, Duration open) {
-    return TransactionErrors.classify(failure, open, TIMEOUT, "one");
+    return TransactionErrors.classify(failure, open, TIMEOUT, ONE);
   }
 
   @Test
@@ -73,16 +75,28 @@ class TransactionErrorsTest {
     assertThat(classify(new FencedInstanceIdException("fenced member"), LONG))
         .isInstanceOfSatisfying(
             TransactionErrors.Fatal.class, fatal -> assertThat(fatal.message()).contains("joined the group"));
-    assertThat(classify(wrapped(new TopicAuthorizationException("no write to hashes")), SHORT))
+    assertThat(classify(wrapped(new TopicAuthorizationException(java.util.Set.of("hashstream.hashes"))), SHORT))
         .isInstanceOfSatisfying(
             TransactionErrors.Fatal.class,
-            fatal -> assertThat(fatal.message()).isEqualTo("not authorized: no write to hashes"));
+            fatal ->
+                assertThat(fatal.message())
+                    .isEqualTo(
+                        "User:consumer may not Write to Topic:hashstream.hashes: grant it (see 'hashstream acls')"));
+    assertThat(classify(wrapped(new org.apache.kafka.common.errors.TransactionalIdAuthorizationException("denied")), SHORT))
+        .isInstanceOfSatisfying(
+            TransactionErrors.Fatal.class,
+            fatal -> assertThat(fatal.message()).startsWith("User:consumer may not Write to TransactionalId:hashstream-consumer-g-one"));
+    assertThat(TransactionErrors.fatal(new org.apache.kafka.common.errors.GroupAuthorizationException("denied", "g"), ONE, "Read"))
+        .isEqualTo("User:consumer may not Read Group:g: grant it (see 'hashstream acls')");
+    assertThat(TransactionErrors.fatal(new org.apache.kafka.common.errors.SaslAuthenticationException("bad password"), ONE, "Read"))
+        .isEqualTo(
+            "Kafka refused the login of User:consumer: the user name or password in --client-config is wrong (bad password)");
   }
 
   @Test
   void aStaleGenerationIsAbortedAndRedone() {
     assertThat(classify(new CommitFailedException("rebalanced"), SHORT)).isInstanceOf(TransactionErrors.Abortable.class);
-    assertThat(TransactionErrors.fatal(new CommitFailedException("rebalanced"), "one")).isNull();
+    assertThat(TransactionErrors.fatal(new CommitFailedException("rebalanced"), ONE, "Write")).isNull();
   }
 
   @Test

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import io.hashstream.schemas.security.Refusals;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -134,8 +135,9 @@ public final class Cluster implements AutoCloseable {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
+        String refused = Refusals.line(cause, principal(), "Describe", null);
         throw new ProducerException(
-            "Kafka at " + address + " refused the producer: " + rootMessage(cause) + "; check the security settings of --client-config",
+            refused != null ? refused : "Kafka at " + address + " refused the producer: " + rootMessage(cause),
             cause);
       }
       throw unreachable(address, e);
@@ -145,6 +147,10 @@ public final class Cluster implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new ProducerException("interrupted while connecting to Kafka at " + address, e);
     }
+  }
+
+  private String principal() {
+    return Refusals.principalOf(settings.kafka().clientProperties());
   }
 
   private ProducerException unreachable(String address, Exception e) {
@@ -196,7 +202,8 @@ public final class Cluster implements AutoCloseable {
       if (e.getCause() instanceof TopicExistsException) {
         return partitions(topic).orElseThrow(() -> failure("topic " + topic + " vanished while it was created", e));
       }
-      throw failure("cannot create topic " + topic + ": " + rootMessage(e), e);
+      String refused = Refusals.line(e, principal(), "Create", null);
+      throw failure(refused != null ? refused : "cannot create topic " + topic + ": " + rootMessage(e), e);
     } catch (TimeoutException e) {
       throw failure("creating topic " + topic + " timed out", e);
     } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package io.hashstream.producer.internal;
 
+import io.hashstream.schemas.security.Refusals;
 import io.hashstream.schemas.avro.FileChangeEvent;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,6 +39,7 @@ public final class Publisher implements Outbox {
   // Owned by the publisher thread.
   private final Map<String, Long> sequences = new HashMap<>();
   private final EventIds eventIds = new EventIds();
+  private final String principal;
 
   /**
    * @param producer the client, handed over: from {@link #start} on only this class's thread uses
@@ -50,7 +52,9 @@ public final class Publisher implements Outbox {
       String producerId,
       long epoch,
       Tracker tracker,
-      Failures failures) {
+      Failures failures,
+      String principal) {
+    this.principal = principal;
     this.producer = producer;
     this.topic = topic;
     this.producerId = producerId;
@@ -130,14 +134,20 @@ public final class Publisher implements Outbox {
             if (failure == null) {
               tracker.acknowledged(id, metadata.partition(), metadata.offset());
             } else {
-              tracker.failed(id, failure);
+              tracker.failed(id, failure, describe(failure));
             }
           });
       sequences.put(root, sequence + 1);
     } catch (KafkaException e) {
       // Not sent at all (the buffer stayed full for max.block.ms, or serialization failed): the
       // sequence number is not used up.
-      tracker.failed(id, e);
+      tracker.failed(id, e, describe(e));
     }
+  }
+
+  /** A refusal says whom to grant what; any other failure is itself. */
+  private String describe(Exception failure) {
+    String refused = Refusals.line(failure, principal, "Write", null);
+    return refused != null ? refused : failure.toString();
   }
 }

@@ -226,9 +226,13 @@ public final class Tracker implements ChangeSink {
     inbox.add(new Message.Acknowledged(id, partition, offset));
   }
 
-  /** Event {@code id} finally failed (or could not be sent at all). */
-  public void failed(long id, Exception failure) {
-    inbox.add(new Message.Failed(id, failure));
+  /**
+   * Event {@code id} finally failed (or could not be sent at all): its path is published again.
+   *
+   * @param description the failure for the log, a refusal in the words of {@code Refusals}
+   */
+  public void failed(long id, Exception failure, String description) {
+    inbox.add(new Message.Failed(id, failure, description));
   }
 
   private sealed interface Message {
@@ -240,7 +244,7 @@ public final class Tracker implements ChangeSink {
 
     record Acknowledged(long id, int partition, long offset) implements Message {}
 
-    record Failed(long id, Exception failure) implements Message {}
+    record Failed(long id, Exception failure, String description) implements Message {}
 
     record ConfirmDeletes(String root) implements Message {}
 
@@ -386,7 +390,7 @@ public final class Tracker implements ChangeSink {
           auditEnded(current, position, now);
         }
       }
-      case Message.Failed failure -> failed(failure.id(), failure.failure(), now);
+      case Message.Failed failure -> failed(failure.id(), failure.failure(), failure.description(), now);
       case Message.ConfirmDeletes confirm -> confirmDeletes(confirm.root(), now);
       case Message.Republish republish -> {
         if (guard.held(republish.root())) {
@@ -836,7 +840,7 @@ public final class Tracker implements ChangeSink {
     failuresSinceAck = 0;
   }
 
-  private void failed(long id, Exception failure, long now) {
+  private void failed(long id, Exception failure, String description, long now) {
     InFlight sent = inFlight.remove(id);
     if (sent == null) {
       return;
@@ -868,7 +872,7 @@ public final class Tracker implements ChangeSink {
         LOG.error(
             "Kafka refused an event: {}; {} change(s) will be published again, retrying with"
                 + " backoff (now {} s)",
-            failure.toString(),
+            description,
             failuresSinceAck,
             TimeUnit.NANOSECONDS.toSeconds(backoffNanos));
       }

@@ -452,6 +452,18 @@ public final class RegistryClient implements AutoCloseable {
     } catch (JsonProcessingException e) {
       // Not JSON (a proxy's page, say): the body itself is the message.
     }
+    // A registry behind authentication says little more than its status: say what to fix.
+    if (status == 401) {
+      message =
+          (message.isBlank() ? "" : message + "; ")
+              + "the registry wants a user: basic.auth.credentials.source=USER_INFO and"
+              + " basic.auth.user.info=USER:PASSWORD in --client-config, and check both";
+    } else if (status == 403) {
+      message =
+          (message.isBlank() ? "" : message + "; ")
+              + "the registry's user lacks the role for this (Apicurio: sr-developer registers schemas"
+              + " and sets a subject's compatibility, sr-readonly only reads)";
+    }
     return new RegistryRequestException(
         "the schema registry refused to "
             + what
