@@ -20,7 +20,7 @@ class LauncherTest {
   void helpListsEverySubcommand() {
     InProcessRun help = InProcessRun.of("--help");
     assertThat(help.code()).isZero();
-    assertThat(help.out()).contains("  up ", "  local ", "  consumer ", "  tail ", "  producer ", "  verify ");
+    assertThat(help.out()).contains("  up ", "  local ", "  consumer ", "  tail ", "  producer ", "  verify ", "  acls ");
   }
 
   @Test
