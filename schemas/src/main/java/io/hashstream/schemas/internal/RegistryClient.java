@@ -453,17 +453,16 @@ public final class RegistryClient implements AutoCloseable {
       // Not JSON (a proxy's page, say): the body itself is the message.
     }
     // A registry behind authentication says little more than its status: say what to fix.
-    if (status == 401) {
-      message =
-          (message.isBlank() ? "" : message + "; ")
-              + "the registry wants a user: basic.auth.credentials.source=USER_INFO and"
-              + " basic.auth.user.info=USER:PASSWORD in --client-config, and check both";
-    } else if (status == 403) {
-      message =
-          (message.isBlank() ? "" : message + "; ")
-              + "the registry's user lacks the role for this (Apicurio: sr-developer registers schemas"
-              + " and sets a subject's compatibility, sr-readonly only reads)";
-    }
+    String hint =
+        switch (status) {
+          case 401 ->
+              "; the registry wants a user: basic.auth.credentials.source=USER_INFO and"
+                  + " basic.auth.user.info=USER:PASSWORD in --client-config, and check both";
+          case 403 ->
+              "; the registry's user lacks the role for this (Apicurio: sr-developer registers schemas"
+                  + " and sets a subject's compatibility, sr-readonly only reads)";
+          default -> "";
+        };
     return new RegistryRequestException(
         "the schema registry refused to "
             + what
@@ -474,7 +473,8 @@ public final class RegistryClient implements AutoCloseable {
             + " from "
             + url
             + "): "
-            + message,
+            + message
+            + hint,
         status,
         errorCode,
         message);
