@@ -31,10 +31,21 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@code watch BOOTSTRAP REGISTRY HASHES_TOPIC EVENTS_TOPIC ROOT COUNT TIMEOUT_SECONDS
  * [SINCE_MS]}; prints {@code ready=1} once it reads (start the producer after that), then the
- * figures.
+ * figures. A ROOT ending in {@code *} counts the keys of every root whose name starts with the rest
+ * (a million results of ten roots). Only what the figures need is kept of each result, so a
+ * million fit in the tool's heap.
  */
 final class CommitWatch {
   private CommitWatch() {}
+
+  /** What the figures need of one committed result. */
+  private record Seen(HashStatus status, String consumerId, long size, long hashedAtMillis) {
+    static Seen of(HashResult result) {
+      Long size = result.getSize();
+      return new Seen(
+          result.getStatus(), result.getConsumerId(), size == null ? 0 : size, result.getHashedAt().toEpochMilli());
+    }
+  }
 
   /** A reader of committed results; a tombstone's value is null (Kafka's types do not say so). */
   static KafkaConsumer<String, HashResult> reader(String bootstrap, String registry) {
@@ -82,14 +93,15 @@ final class CommitWatch {
     String registry = E2e.arg(args, 1, "REGISTRY");
     String hashes = E2e.arg(args, 2, "HASHES_TOPIC");
     String events = E2e.arg(args, 3, "EVENTS_TOPIC");
-    String prefix = E2e.arg(args, 4, "ROOT") + "/";
+    String root = E2e.arg(args, 4, "ROOT");
+    String prefix = root.endsWith("*") ? root.substring(0, root.length() - 1) : root + "/";
     int count = E2e.intArg(args, 5, "COUNT");
     long timeoutNanos = TimeUnit.SECONDS.toNanos(E2e.longArg(args, 6, "TIMEOUT_SECONDS"));
     long since = args.length > 7 ? Long.parseLong(args[7]) : 0;
     try (KafkaConsumer<String, HashResult> consumer = reader(bootstrap, registry)) {
       assignAll(consumer, hashes, false);
       E2e.emit("ready", 1);
-      Map<String, HashResult> latest = new HashMap<>();
+      Map<String, Seen> latest = new HashMap<>();
       long firstResult = 0;
       long lastResult = 0;
       long started = System.nanoTime();
@@ -114,7 +126,7 @@ final class CommitWatch {
           if (value == null) {
             latest.remove(key);
           } else {
-            latest.put(key, value);
+            latest.put(key, Seen.of(value));
             lastResult = System.currentTimeMillis();
             if (firstResult == 0) {
               firstResult = lastResult;
@@ -127,17 +139,16 @@ final class CommitWatch {
       E2e.emit("first_result_ms", firstResult);
       E2e.emit("last_result_ms", lastResult);
       Map<HashStatus, Long> statuses =
-          latest.values().stream().collect(Collectors.groupingBy(HashResult::getStatus, TreeMap::new, Collectors.counting()));
+          latest.values().stream().collect(Collectors.groupingBy(Seen::status, TreeMap::new, Collectors.counting()));
       E2e.emit("statuses", statuses.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(",")));
       Map<String, Long> consumers =
-          latest.values().stream().collect(Collectors.groupingBy(HashResult::getConsumerId, TreeMap::new, Collectors.counting()));
+          latest.values().stream().collect(Collectors.groupingBy(Seen::consumerId, TreeMap::new, Collectors.counting()));
       E2e.emit("by_consumer", consumers.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(",")));
       long bytes = 0;
       long lastHashedAt = 0;
-      for (HashResult result : latest.values()) {
-        Long size = result.getSize();
-        bytes += size == null ? 0 : size;
-        lastHashedAt = Math.max(lastHashedAt, result.getHashedAt().toEpochMilli());
+      for (Seen result : latest.values()) {
+        bytes += result.size();
+        lastHashedAt = Math.max(lastHashedAt, result.hashedAtMillis());
       }
       E2e.emit("hashed_bytes", bytes);
       E2e.emit("last_hashed_at_ms", lastHashedAt);

@@ -10,7 +10,7 @@ public final class E2e {
     if (args.length == 0) {
       System.err.println(
           "usage: E2e tree|large|walk-hash|topics|end-offsets|await-group|watch|publish|index-heap"
-              + "|latency|report ARGS...");
+              + "|latency|report|attach ARGS...");
       System.exit(2);
     }
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
@@ -26,6 +26,7 @@ public final class E2e {
       case "index-heap" -> IndexHeap.run(rest);
       case "latency" -> LatencyBench.run(rest);
       case "report" -> E2eReport.run(rest);
+      case "attach" -> AgentAttach.run(rest);
       default -> {
         System.err.println("E2e: unknown tool " + args[0]);
         System.exit(2);
