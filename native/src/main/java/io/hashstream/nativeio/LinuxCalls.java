@@ -240,6 +240,18 @@ final class LinuxCalls {
   }
 
   /**
+   * {@code statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, buffer)}: {@code stat} of a path, symbolic
+   * links followed; 0, or -1 with errno saved.
+   */
+  static int statxFollowing(MemorySegment capture, MemorySegment path, MemorySegment buffer) {
+    try {
+      return (int) STATX_CALL.invokeExact(capture, AT_FDCWD, path, 0, STATX_BASIC_STATS, buffer);
+    } catch (Throwable t) {
+      throw Downcalls.unexpected(t);
+    }
+  }
+
+  /**
    * {@code getdents64(fd, buffer, size)}: the bytes of {@code struct linux_dirent64} records
    * written, 0 at the end of the directory, or -1 with errno saved.
    */

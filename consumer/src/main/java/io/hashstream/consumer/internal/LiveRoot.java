@@ -1,5 +1,7 @@
 package io.hashstream.consumer.internal;
 
+import io.hashstream.nativeio.FileState;
+import io.hashstream.nativeio.PathIdentity;
 import io.hashstream.nativeio.RootDirectory;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -41,9 +43,15 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
 
   private final String name;
   private final Path configured;
+  /** The configured path's identity through one native {@code statx}; null where it cannot run. */
+  private final @Nullable PathIdentity identities;
   /** Guarded by {@code this}, as are {@code identity}, {@code unreadable} and {@code healthy}. */
   private volatile RootDirectory directory;
-  /** The held directory's device and inode ({@link BasicFileAttributes#fileKey}), as opened. */
+  /**
+   * The held directory's device and inode, as opened: a {@link FileState.Identity}, or the JDK's
+   * {@link BasicFileAttributes#fileKey} where the native calls cannot run (one kind per instance,
+   * from {@link #identityOf}).
+   */
   private volatile @Nullable Object identity;
   /** The file system the held directory is on: whether waiting for a file not visible helps. */
   private volatile RootFileSystem fileSystem;
@@ -62,12 +70,14 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
   private LiveRoot(
       String name,
       Path configured,
+      @Nullable PathIdentity identities,
       RootDirectory directory,
       @Nullable Object identity,
       RootFileSystem fileSystem,
       LongSupplier clock) {
     this.name = name;
     this.configured = configured;
+    this.identities = identities;
     this.directory = directory;
     this.identity = identity;
     this.fileSystem = fileSystem;
@@ -85,9 +95,25 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
 
   /** With {@code clock} ({@link System#nanoTime} or a test's) for how long it has been suspect. */
   static LiveRoot open(String name, Path configured, LongSupplier clock) throws IOException {
-    Object identity = Files.readAttributes(configured, BasicFileAttributes.class).fileKey();
-    Path real = configured.toRealPath();
-    return new LiveRoot(name, configured, RootDirectory.open(real), identity, RootFileSystem.of(real), clock);
+    PathIdentity identities = PathIdentity.of(configured).orElse(null);
+    try {
+      Object identity = identityOf(configured, identities);
+      Path real = configured.toRealPath();
+      return new LiveRoot(
+          name, configured, identities, RootDirectory.open(real), identity, RootFileSystem.of(real), clock);
+    } catch (IOException | RuntimeException e) {
+      if (identities != null) {
+        identities.close();
+      }
+      throw e;
+    }
+  }
+
+  /** What {@code path} names now, device and inode, symbolic links followed. */
+  private static @Nullable Object identityOf(Path path, @Nullable PathIdentity identities) throws IOException {
+    return identities != null
+        ? identities.current()
+        : Files.readAttributes(path, BasicFileAttributes.class).fileKey();
   }
 
   /** Where the root is and what its file system means for waiting, for the start-up log. */
@@ -106,9 +132,9 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
    */
   @Override
   public RootDirectory directory() {
-    Object now;
+    @Nullable Object now;
     try {
-      now = Files.readAttributes(configured, BasicFileAttributes.class).fileKey();
+      now = identityOf(configured, identities);
     } catch (IOException e) {
       cannotRead(e);
       return directory;
@@ -120,7 +146,7 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
     return reopen(now);
   }
 
-  private synchronized RootDirectory reopen(Object seen) {
+  private synchronized RootDirectory reopen(@Nullable Object seen) {
     if (Objects.equals(seen, identity)) {
       return directory;
     }
@@ -260,5 +286,8 @@ final class LiveRoot implements FileHashing.RootView, AutoCloseable {
   @Override
   public synchronized void close() {
     directory.close();
+    if (identities != null) {
+      identities.close();
+    }
   }
 }
