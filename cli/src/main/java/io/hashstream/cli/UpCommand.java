@@ -105,6 +105,10 @@ final class UpCommand implements Callable<Integer>, UsesDataDirectory {
         runtime.close();
         throw e;
       }
+      // On stderr: stdout is the results' JSON lines.
+      for (Principal principal : Principal.values()) {
+        LOG.info("client configuration of {}: {}", principal.kafkaPrincipal(), runtime.clientPropertiesFile(principal));
+      }
     }
     Pipeline pipeline = new Pipeline(runtime, metrics.registry());
     metrics.serve(pipeline::health, pipeline);
