@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,12 +23,31 @@ class CertificatesTest {
   private static final Certificates.Validity SHORT =
       new Certificates.Validity(Duration.ofDays(400), Duration.ofDays(60), Duration.ofDays(30));
 
+  /** Made once (about 4 s of keytool); each test works on a copy. */
+  @TempDir static Path template;
+
   @TempDir Path directory;
+  private static Instant made = Instant.EPOCH;
+
+  @BeforeAll
+  static void makeOnce() throws Exception {
+    made = Instant.now();
+    assertThat(new Certificates(template, PASSWORD, SHORT, Clock.fixed(made, ZoneOffset.UTC)).ensure())
+        .isEqualTo(Certificates.Outcome.CREATED);
+  }
+
+  @BeforeEach
+  void copyOfTheTemplate() throws Exception {
+    try (var files = Files.list(template)) {
+      for (Path file : files.toList()) {
+        Files.copy(file, directory.resolve(file.getFileName()));
+      }
+    }
+  }
 
   @Test
   void makesACaAndAServerCertificateForLoopbackThatTheTrustStoreVerifies() throws Exception {
-    Certificates certificates = at(Instant.now());
-    assertThat(certificates.ensure()).isEqualTo(Certificates.Outcome.CREATED);
+    Certificates certificates = at(made);
 
     X509Certificate server = certificate(certificates.serverKeystore(), "server");
     X509Certificate ca = certificate(certificates.truststore(), "ca");
@@ -35,28 +56,26 @@ class CertificatesTest {
     assertThat(names).containsExactlyInAnyOrder("127.0.0.1", "localhost");
     assertThat(server.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1");
     assertThat(ca.getBasicConstraints()).isGreaterThanOrEqualTo(0);
-    assertThat(Duration.between(Instant.now(), server.getNotAfter().toInstant()).toDays()).isBetween(58L, 60L);
+    assertThat(Duration.between(made, server.getNotAfter().toInstant()).toDays()).isBetween(58L, 60L);
     assertThat(certificates.serverNotAfter()).isEqualTo(server.getNotAfter().toInstant());
     assertThat(Files.readString(certificates.caPem())).startsWith("-----BEGIN CERTIFICATE-----");
   }
 
   @Test
   void keepsCertificatesFarFromTheirEnd() throws Exception {
-    at(Instant.now()).ensure();
     byte[] before = Files.readAllBytes(directory.resolve("server.p12"));
 
-    assertThat(at(Instant.now().plus(Duration.ofDays(20))).ensure()).isEqualTo(Certificates.Outcome.KEPT);
+    assertThat(at(made.plus(Duration.ofDays(20))).ensure()).isEqualTo(Certificates.Outcome.KEPT);
     assertThat(Files.readAllBytes(directory.resolve("server.p12"))).isEqualTo(before);
   }
 
   @Test
   void renewsTheServerCertificateCloseToItsEndAndKeepsTheCaClientsTrust() throws Exception {
-    Certificates now = at(Instant.now());
-    now.ensure();
+    Certificates now = at(made);
     X509Certificate old = certificate(now.serverKeystore(), "server");
     byte[] trust = Files.readAllBytes(now.truststore());
 
-    Certificates later = at(Instant.now().plus(Duration.ofDays(45)));
+    Certificates later = at(made.plus(Duration.ofDays(45)));
     assertThat(later.ensure()).isEqualTo(Certificates.Outcome.RENEWED_SERVER);
 
     X509Certificate renewed = certificate(later.serverKeystore(), "server");
@@ -69,11 +88,10 @@ class CertificatesTest {
 
   @Test
   void makesEverythingAgainWhenTheCaWouldEndBeforeANewServerCertificate() throws Exception {
-    Certificates now = at(Instant.now());
-    now.ensure();
+    Certificates now = at(made);
     X509Certificate oldCa = certificate(now.truststore(), "ca");
 
-    Certificates later = at(Instant.now().plus(Duration.ofDays(320)));
+    Certificates later = at(made.plus(Duration.ofDays(320)));
     assertThat(later.ensure()).isEqualTo(Certificates.Outcome.RENEWED_ALL);
 
     X509Certificate newCa = certificate(later.truststore(), "ca");
@@ -83,10 +101,9 @@ class CertificatesTest {
 
   @Test
   void aStoreThatCannotBeReadIsOneLineThatSaysWhatToDo() throws Exception {
-    at(Instant.now()).ensure();
     Files.write(directory.resolve("server.p12"), new byte[] {1, 2, 3});
 
-    assertThatThrownBy(() -> at(Instant.now()).ensure())
+    assertThatThrownBy(() -> at(made).ensure())
         .hasMessageContaining("server.p12 cannot be read")
         .hasMessageContaining("remove " + directory + " to make new certificates");
   }
