@@ -124,8 +124,7 @@ final class AclsCommand implements Callable<Integer>, UsesCluster {
   }
 
   static int applyTo(Map<String, Object> adminConfig, AccessPlan plan) throws InterruptedException {
-    Map<String, Object> config = new HashMap<>(adminConfig);
-    config.keySet().removeIf(key -> key.startsWith("schema.registry.") || key.startsWith("basic.auth."));
+    Map<String, Object> config = kafkaOnly(adminConfig);
     config.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
     try (Admin admin = Admin.create(config)) {
       var bindings = plan.bindings();
@@ -136,6 +135,13 @@ final class AclsCommand implements Callable<Integer>, UsesCluster {
     } catch (TimeoutException | KafkaException e) {
       throw new UserErrors.FailedException("the ACLs were not created: " + describe(e, adminConfig), e);
     }
+  }
+
+  /** A client configuration without the registry's settings, which an Admin client does not take. */
+  static Map<String, Object> kafkaOnly(Map<String, ?> clientProperties) {
+    Map<String, Object> kafka = new HashMap<>(clientProperties);
+    kafka.keySet().removeIf(key -> key.startsWith("schema.registry.") || key.startsWith("basic.auth."));
+    return kafka;
   }
 
   private static String describe(Exception failure, Map<String, Object> adminConfig) {

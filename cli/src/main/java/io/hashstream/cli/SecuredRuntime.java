@@ -4,7 +4,6 @@ import io.hashstream.runtime.LocalRuntime;
 import io.hashstream.runtime.Principal;
 import io.hashstream.schemas.Topics;
 import java.util.HashMap;
-import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -26,8 +25,7 @@ final class SecuredRuntime {
   }
 
   static void grant(LocalRuntime runtime, String group) throws InterruptedException {
-    Map<String, Object> admin = new HashMap<>(runtime.clientProperties(Principal.ADMIN));
-    int count = AclsCommand.applyTo(admin, plan(group));
+    int count = AclsCommand.applyTo(new HashMap<>(runtime.kafkaClientProperties(Principal.ADMIN)), plan(group));
     LoggerFactory.getLogger(SecuredRuntime.class)
         .info("granted {} ACLs to {}, {} and {} for the group {} ('hashstream acls' lists them)",
             count, Principal.PRODUCER.kafkaPrincipal(), Principal.CONSUMER.kafkaPrincipal(),

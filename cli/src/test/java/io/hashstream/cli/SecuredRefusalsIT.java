@@ -194,13 +194,6 @@ class SecuredRefusalsIT {
   }
 
   private Admin admin() {
-    Map<String, Object> config = new HashMap<>();
-    runtime.clientProperties(Principal.ADMIN).forEach(
-        (key, value) -> {
-          if (!key.startsWith("schema.registry.") && !key.startsWith("basic.auth.")) {
-            config.put(key, value);
-          }
-        });
-    return Admin.create(config);
+    return Admin.create(new HashMap<String, Object>(runtime.kafkaClientProperties(Principal.ADMIN)));
   }
 }

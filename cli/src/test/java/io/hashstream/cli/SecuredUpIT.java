@@ -65,7 +65,7 @@ class SecuredUpIT {
       }
       assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(secure))).isEqualTo("rwx------");
       // Exactly the plan's ACLs exist: the parts ran under these and nothing more.
-      try (Admin admin = Admin.create(kafkaOnly(read(secure.resolve("admin.properties"))))) {
+      try (Admin admin = Admin.create(AclsCommand.kafkaOnly(read(secure.resolve("admin.properties"))))) {
         var acls = admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS);
         List<AclBinding> planned = SecuredRuntime.plan("hashstream-up").bindings();
         assertThat(acls).containsExactlyInAnyOrderElementsOf(planned);
@@ -138,17 +138,6 @@ class SecuredUpIT {
     Map<String, String> map = new HashMap<>();
     properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
     return map;
-  }
-
-  static Map<String, Object> kafkaOnly(Map<String, String> properties) {
-    Map<String, Object> kafka = new HashMap<>();
-    properties.forEach(
-        (key, value) -> {
-          if (!key.startsWith("schema.registry.") && !key.startsWith("basic.auth.")) {
-            kafka.put(key, value);
-          }
-        });
-    return kafka;
   }
 
   private Process startUp(int[] ports, String stderr) throws java.io.IOException {

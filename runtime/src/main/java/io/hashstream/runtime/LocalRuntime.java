@@ -181,6 +181,11 @@ public final class LocalRuntime implements AutoCloseable {
     return requireSecurity().clientProperties(principal);
   }
 
+  /** The Kafka settings alone of {@link #clientProperties}, for Admin clients. */
+  public Map<String, String> kafkaClientProperties(Principal principal) {
+    return requireSecurity().kafkaClientProperties(principal);
+  }
+
   /** The PEM file of the secured runtime's CA, for tools that take no key store. */
   public Path caCertificate() {
     return requireSecurity().certificates().caPem();

@@ -71,7 +71,7 @@ class SecuredRuntimeIT {
       assertThat(renewed).isAfter(oldEnd.plus(Duration.ofDays(300)));
       assertThat(servedCertificate(runtime, settings.kafkaPort()).getNotAfter().toInstant()).isEqualTo(renewed);
       assertThat(servedCertificate(runtime, settings.registryPort()).getNotAfter().toInstant()).isEqualTo(renewed);
-      assertThat(describeCluster(runtime.clientProperties(Principal.READER))).isTrue();
+      assertThat(describeCluster(runtime.kafkaClientProperties(Principal.READER))).isTrue();
       assertThat(registryStatus(runtime, "reader:" + oldReaderPassword)).isEqualTo(200);
       assertThat(registryStatus(runtime, "reader:wrong")).isEqualTo(401);
     }
@@ -85,7 +85,7 @@ class SecuredRuntimeIT {
       file.store(out, null);
     }
     try (LocalRuntime restarted = LocalRuntime.start(settings)) {
-      Map<String, String> reader = restarted.clientProperties(Principal.READER);
+      Map<String, String> reader = restarted.kafkaClientProperties(Principal.READER);
       assertThat(reader.get("sasl.jaas.config")).contains("password=\"a-new-password-for-the-reader\"");
       assertThat(Files.readString(restarted.clientPropertiesFile(Principal.READER))).contains("a-new-password-for-the-reader");
       assertThat(describeCluster(reader)).isTrue();
@@ -121,13 +121,7 @@ class SecuredRuntimeIT {
   }
 
   private static boolean describeCluster(Map<String, String> client) throws Exception {
-    Map<String, Object> config = new HashMap<>();
-    client.forEach(
-        (key, value) -> {
-          if (!key.startsWith("schema.registry.") && !key.startsWith("basic.auth.")) {
-            config.put(key, value);
-          }
-        });
+    Map<String, Object> config = new HashMap<>(client);
     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
     try (Admin admin = Admin.create(config)) {
       return !admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).isEmpty();

@@ -1,6 +1,7 @@
 package io.hashstream.runtime.internal;
 
 import io.hashstream.runtime.LocalRuntimeException;
+import io.hashstream.runtime.Principal;
 import io.hashstream.runtime.RuntimeSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -192,7 +193,7 @@ public final class KafkaBroker implements LocalService {
     ChildProcess started = running.require(description());
     Map<String, Object> config = new HashMap<>();
     if (security != null) {
-      config.putAll(security.adminClientProperties());
+      config.putAll(security.kafkaClientProperties(Principal.ADMIN));
     }
     config.putAll(
         Map.of(

@@ -88,6 +88,18 @@ public final class Security {
 
   /** Every Kafka and registry setting {@code principal} needs to reach this runtime. */
   public Map<String, String> clientProperties(Principal principal) {
+    Map<String, String> properties = kafkaClientProperties(principal);
+    properties.put("schema.registry.url", settings.schemaRegistryUrl());
+    properties.put("basic.auth.credentials.source", "USER_INFO");
+    properties.put("basic.auth.user.info", principal.userName() + ":" + passwords.of(principal));
+    properties.put("schema.registry.ssl.truststore.type", "PKCS12");
+    properties.put("schema.registry.ssl.truststore.location", certificates.truststore().toString());
+    properties.put("schema.registry.ssl.truststore.password", passwords.stores());
+    return properties;
+  }
+
+  /** The Kafka settings alone of {@link #clientProperties}, for Admin clients, which take no registry's. */
+  public Map<String, String> kafkaClientProperties(Principal principal) {
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put("bootstrap.servers", settings.bootstrapServers());
     properties.put("security.protocol", "SASL_SSL");
@@ -96,12 +108,6 @@ public final class Security {
     properties.put("ssl.truststore.type", "PKCS12");
     properties.put("ssl.truststore.location", certificates.truststore().toString());
     properties.put("ssl.truststore.password", passwords.stores());
-    properties.put("schema.registry.url", settings.schemaRegistryUrl());
-    properties.put("basic.auth.credentials.source", "USER_INFO");
-    properties.put("basic.auth.user.info", principal.userName() + ":" + passwords.of(principal));
-    properties.put("schema.registry.ssl.truststore.type", "PKCS12");
-    properties.put("schema.registry.ssl.truststore.location", certificates.truststore().toString());
-    properties.put("schema.registry.ssl.truststore.password", passwords.stores());
     return properties;
   }
 
@@ -258,18 +264,6 @@ public final class Security {
     } catch (IOException | GeneralSecurityException e) {
       throw new LocalRuntimeException("the trust store " + certificates.truststore() + " cannot be read: " + e.getMessage(), e);
     }
-  }
-
-  /** The admin's client settings as the runtime's own Admin clients take them. */
-  Map<String, Object> adminClientProperties() {
-    Map<String, Object> kafka = new java.util.HashMap<>();
-    clientProperties(Principal.ADMIN).forEach(
-        (key, value) -> {
-          if (!key.startsWith("schema.registry.") && !key.startsWith("basic.auth.")) {
-            kafka.put(key, value);
-          }
-        });
-    return kafka;
   }
 
   /** Every principal's properties file, for the lines printed at start. */
